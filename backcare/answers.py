@@ -1,0 +1,229 @@
+"""The answers contract (spec section 1) and its validation.
+
+The allowed keys, types and values are the clinical contract
+(`shared/spec/clinical-rules.md`, section 1), so they live here as constants,
+not in `data/`: the questionnaire wording in `data/questionnaire.yaml` is
+checked against them, never the other way round.
+
+Validation is strict on purpose. An unknown key is an error, because a typo
+such as ``bladder`` for ``bladder_change`` must not silently drop a red flag.
+A key that is absent (or ``None``) means "not answered", never "no".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+
+class Kind(str, Enum):
+    """The shape of one answer."""
+
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOL = "bool"
+    CHOICE = "choice"
+    MULTI = "multi"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One answer key of the contract: its kind and what it may hold."""
+
+    key: str
+    kind: Kind
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    required: bool = False
+
+    def allowed(self) -> str:
+        """Say in a few words what this key accepts (used in error messages)."""
+        if self.kind is Kind.BOOL:
+            return "true or false"
+        if self.kind is Kind.INTEGER:
+            return f"a whole number from {self.minimum:g} to {self.maximum:g}"
+        if self.kind is Kind.NUMBER:
+            return f"a number from {self.minimum:g} to {self.maximum:g}"
+        listed = ", ".join(self.choices)
+        if self.kind is Kind.CHOICE:
+            return f"one of: {listed}"
+        return f"a list of any of: {listed}"
+
+
+def _choice(key: str, *choices: str) -> Field:
+    return Field(key, Kind.CHOICE, choices)
+
+
+def _multi(key: str, *choices: str) -> Field:
+    return Field(key, Kind.MULTI, choices)
+
+
+def _bool(key: str) -> Field:
+    return Field(key, Kind.BOOL)
+
+
+LEG_SIDES = ("none", "one_leg", "both_legs")
+
+#: Spec section 1, in the order of its table. Age 16-110 follows NICE NG59
+#: (the guideline covers people aged 16 and over).
+FIELDS: tuple[Field, ...] = (
+    Field("age", Kind.INTEGER, minimum=16, maximum=110, required=True),
+    _choice("sex", "female", "male", "other", "prefer_not_to_say"),
+    Field("pain_now", Kind.INTEGER, minimum=0, maximum=10),
+    Field("pain_week_worst", Kind.INTEGER, minimum=0, maximum=10),
+    Field("duration_weeks", Kind.NUMBER, minimum=0, maximum=5200),
+    _choice("onset", "sudden", "gradual"),
+    _choice("trauma", "none", "minor", "major"),
+    _multi("areas", "lower_back", "upper_back", "buttock", "thigh", "below_knee", "foot"),
+    _multi("pain_character", "aching", "stabbing", "burning", "electric"),
+    _choice("leg_pain", *LEG_SIDES),
+    _bool("leg_pain_below_knee"),
+    _bool("leg_pain_worse_than_back"),
+    _choice("leg_numbness", *LEG_SIDES),
+    _choice("leg_weakness", *LEG_SIDES),
+    _bool("weakness_getting_worse"),
+    _bool("walking_unsteady"),
+    _bool("saddle_numbness"),
+    _bool("bladder_change"),
+    _bool("bowel_change"),
+    _bool("sexual_change"),
+    _multi(
+        "worse_with",
+        "bending",
+        "lifting",
+        "sitting",
+        "standing",
+        "walking",
+        "coughing_sneezing",
+        "lying_down",
+        "rest",
+    ),
+    _multi("better_with", "lying_down", "sitting", "bending_forward", "movement", "rest"),
+    _bool("pain_constant"),
+    _choice("night_pain", "none", "wakes_eases_on_getting_up", "constant_not_eased"),
+    _bool("morning_stiffness_over_30min"),
+    _bool("fever"),
+    _bool("feels_unwell"),
+    _bool("unexplained_weight_loss"),
+    _bool("cancer_history"),
+    _bool("immunosuppressed"),
+    _bool("long_term_steroids"),
+    _bool("iv_drug_use"),
+    _bool("recent_infection_or_procedure"),
+    _bool("osteoporosis"),
+    _bool("height_loss"),
+    _bool("spine_curve"),
+    _bool("previous_episodes"),
+    _bool("fear_of_activity"),
+    _bool("worry"),
+    _bool("catastrophising"),
+    _bool("low_mood"),
+    _choice("bothersomeness", "not_at_all", "slightly", "moderately", "very", "extremely"),
+)
+
+FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+KEYS: tuple[str, ...] = tuple(FIELD_BY_KEY)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One bad answer: which key, what it held, and what is allowed."""
+
+    key: str
+    value: Any
+    problem: str
+
+    def message(self) -> str:
+        return f"{self.key}: {self.problem}"
+
+
+class ValidationError(ValueError):
+    """Raised once for a whole answer set, naming every bad key.
+
+    It is a ``ValueError`` so callers that only know the standard library can
+    still catch it.
+    """
+
+    def __init__(self, errors: list[FieldError] | tuple[FieldError, ...]):
+        self.errors: tuple[FieldError, ...] = tuple(errors)
+        super().__init__("; ".join(e.message() for e in self.errors))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The offending keys, in the order they were found."""
+        return tuple(e.key for e in self.errors)
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_number(value: Any) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
+
+
+def _check(field: Field, value: Any) -> tuple[Any, str | None]:
+    """Return the cleaned value, or a problem sentence for the error message."""
+    bad = f"got {_shown(value)}; allowed: {field.allowed()}"
+    if field.kind is Kind.BOOL:
+        return (value, None) if isinstance(value, bool) else (None, bad)
+    if field.kind in (Kind.INTEGER, Kind.NUMBER):
+        if not _is_number(value):
+            return None, bad
+        if field.kind is Kind.INTEGER:
+            if value != int(value):
+                return None, bad
+            value = int(value)
+        if not field.minimum <= value <= field.maximum:  # type: ignore[operator]
+            return None, bad
+        return value, None
+    if field.kind is Kind.CHOICE:
+        return (value, None) if isinstance(value, str) and value in field.choices else (None, bad)
+    if not isinstance(value, list | tuple):
+        return None, bad
+    if not all(isinstance(v, str) and v in field.choices for v in value):
+        return None, bad
+    # Keep the contract's order and drop repeats: ["walking", "walking"] means walking.
+    return tuple(c for c in field.choices if c in value), None
+
+
+def validate(answers: Any) -> dict[str, Any]:
+    """Check an answer set against the contract and return a clean copy.
+
+    The copy holds only answered keys (``None`` is dropped as "not answered"),
+    whole numbers as ``int`` and lists as tuples in contract order. Every
+    problem is collected first, then raised as one `ValidationError`.
+    """
+    if not isinstance(answers, Mapping):
+        raise ValidationError(
+            [FieldError("answers", answers, "must be a JSON object of answer keys and values")]
+        )
+    clean: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for key, value in answers.items():
+        field = FIELD_BY_KEY.get(key) if isinstance(key, str) else None
+        if field is None:
+            errors.append(FieldError(str(key), value, "is not a known answer key"))
+            continue
+        if value is None:
+            continue
+        cleaned, problem = _check(field, value)
+        if problem:
+            errors.append(FieldError(key, value, problem))
+        else:
+            clean[key] = cleaned
+    for field in FIELDS:
+        if field.required and field.key not in clean and field.key not in {e.key for e in errors}:
+            errors.append(FieldError(field.key, None, f"is required; allowed: {field.allowed()}"))
+    if errors:
+        raise ValidationError(errors)
+    return clean

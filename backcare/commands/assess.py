@@ -1,0 +1,34 @@
+"""``backcare assess FILE``: print the assessment of one answer set as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..answers import ValidationError
+from ..engine import assess
+from .common import EXIT_BAD_INPUT, EXIT_OK, print_json, read_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "assess",
+        help="assess one answer set (JSON) and print the result as JSON",
+        description="Assess one answer set and print the result as JSON (spec section 5). "
+        "Not a diagnosis.",
+    )
+    p.add_argument("file", metavar="FILE", help="a JSON answer set, or - for standard input")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    answers = read_json(args.file)
+    try:
+        result = assess(answers)
+    except ValidationError as exc:
+        print(f"backcare assess: {args.file}: invalid answers:", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error.message()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print_json(result.to_dict())
+    return EXIT_OK
