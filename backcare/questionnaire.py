@@ -16,8 +16,9 @@ from typing import Any
 
 from .answers import FIELD_BY_KEY, FIELDS, Kind
 from .content import ContentError, load_yaml
+from .triage import SAFETY_KEYS
 
-QUESTION_FIELDS = {"text", "help", "choices", "yes", "no", "unit", "show_if", "safety"}
+QUESTION_FIELDS = {"text", "help", "choices", "yes", "no", "unit", "show_if"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Question:
     minimum: float | None = None
     maximum: float | None = None
     show_if: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Used by an emergency or urgent rule (derived from the rules, not the file).
     safety: bool = False
     required: bool = False
 
@@ -138,7 +140,7 @@ def _question(key: str, spec: dict[str, Any]) -> Question:
         minimum=field.minimum,
         maximum=field.maximum,
         show_if=tuple((k, tuple(v)) for k, v in (spec.get("show_if") or {}).items()),
-        safety=bool(spec.get("safety", False)),
+        safety=key in SAFETY_KEYS,
         required=field.required,
     )
 

@@ -1,0 +1,66 @@
+"""Result wording in data/: complete for every rule, level and pattern, and plain."""
+
+from __future__ import annotations
+
+import pytest
+
+from backcare import content
+from backcare.patterns import ORDER
+from backcare.results import Level
+from backcare.triage import RULES
+from tests.readability import MAX_GRADE, grade
+
+TEXT = content.triage_text()
+
+
+def test_every_rule_level_and_pattern_has_text():
+    assert content.missing_text() == []
+
+
+def test_no_text_for_rules_that_do_not_exist():
+    assert set(TEXT.reasons) == {r.id for r in RULES}
+    assert set(content.pattern_text()) == set(ORDER)
+    assert set(TEXT.levels) == {lv.value for lv in Level}
+
+
+SENTENCES = (
+    [("not_a_diagnosis", TEXT.not_a_diagnosis), ("emergency_action", TEXT.emergency_action),
+     ("emergency_intro", TEXT.emergency_intro)]
+    + [(f"emergency_sign_{i}", s) for i, s in enumerate(TEXT.emergency_signs)]
+    + [(f"safety_net_{i}", s) for i, s in enumerate(TEXT.safety_net)]
+    + [(f"reason_{k}", v) for k, v in TEXT.reasons.items()]
+    + [(f"level_{k}", f"{v.headline} {v.action}") for k, v in TEXT.levels.items()]
+    + [(f"pattern_{k}", f"{v.name}. {v.summary}") for k, v in content.pattern_text().items()]
+)
+
+
+@pytest.mark.parametrize(("name", "text"), SENTENCES, ids=[n for n, _ in SENTENCES])
+def test_reads_at_grade_8_or_below(name, text):
+    assert text.strip()
+    assert grade(text) <= MAX_GRADE, text
+
+
+def test_the_safety_net_says_when_to_see_a_gp():
+    joined = " ".join(TEXT.safety_net)
+    assert "6 weeks" in joined and "worse" in joined
+
+
+def test_emergency_action_names_the_emergency_number():
+    assert "A&E" in TEXT.emergency_action and "emergency number" in TEXT.emergency_action
+    assert "A&E" in TEXT.levels["emergency"].action
+
+
+def test_not_a_diagnosis():
+    assert "not a diagnosis" in TEXT.not_a_diagnosis
+
+
+def test_a_broken_content_file_gives_a_clear_error(monkeypatch, tmp_path):
+    (tmp_path / "triage.yaml").write_text("levels: [unclosed", encoding="utf-8")
+    monkeypatch.setattr(content, "DATA_DIR", tmp_path)
+    content.triage_text.cache_clear()
+    try:
+        with pytest.raises(content.ContentError, match="triage.yaml"):
+            content.triage_text()
+    finally:
+        monkeypatch.undo()
+        content.triage_text.cache_clear()
