@@ -92,8 +92,8 @@ def spinal_malignancy(a: Answers) -> PatternMatch | None:
     because = (["cancer_history"] if cancer else []) + (
         list(signs.WEIGHT_LOSS_RED_FLAG.support(a)) if weight else []
     )
-    return _match("spinal_malignancy", Strength.STRONG if cancer and weight else Strength.MODERATE,
-                  because)
+    strength = Strength.STRONG if cancer and weight else Strength.MODERATE
+    return _match("spinal_malignancy", strength, because)
 
 
 def fracture(a: Answers) -> PatternMatch | None:
@@ -153,7 +153,7 @@ def stenosis_items(a: Answers) -> list[str]:
 
 
 def spinal_stenosis(a: Answers) -> PatternMatch | None:
-    has_leg_symptoms = _in(a, "leg_pain", *signs.ANY_SIDE) or _in(a, "leg_numbness", *signs.ANY_SIDE)
+    has_leg_symptoms = any(_in(a, k, *signs.ANY_SIDE) for k in ("leg_pain", "leg_numbness"))
     items = stenosis_items(a)
     if not has_leg_symptoms or len(items) < STENOSIS_MODERATE:
         return None
@@ -199,7 +199,9 @@ def inflammatory(a: Answers) -> PatternMatch | None:
 
 
 def scoliosis(a: Answers) -> PatternMatch | None:
-    return _match("scoliosis", Strength.MODERATE, ["spine_curve"]) if _yes(a, "spine_curve") else None
+    if not _yes(a, "spine_curve"):
+        return None
+    return _match("scoliosis", Strength.MODERATE, ["spine_curve"])
 
 
 def osteoarthritis(a: Answers) -> PatternMatch | None:
@@ -218,9 +220,8 @@ def osteoarthritis(a: Answers) -> PatternMatch | None:
 
 
 def _leg_symptoms(a: Answers) -> bool:
-    return any(_in(a, k, *signs.ANY_SIDE) for k in ("leg_pain", "leg_numbness", "leg_weakness")) or (
-        _yes(a, "leg_pain_below_knee")
-    )
+    sides = any(_in(a, k, *signs.ANY_SIDE) for k in ("leg_pain", "leg_numbness", "leg_weakness"))
+    return sides or _yes(a, "leg_pain_below_knee")
 
 
 def muscle_strain(a: Answers) -> PatternMatch | None:

@@ -84,7 +84,9 @@ class Questionnaire:
     def prune(self, answers: Mapping[str, Any]) -> dict[str, Any]:
         """Drop answers to questions that no longer apply (e.g. leg details after "no leg pain")."""
         questions = self.questions
-        return {k: v for k, v in answers.items() if k not in questions or questions[k].applies(answers)}
+        return {
+            k: v for k, v in answers.items() if k not in questions or questions[k].applies(answers)
+        }
 
 
 def check(raw: Any) -> list[str]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """Triage levels, spec section 2. ``rank`` orders them: higher is more urgent."""
 
     SELF_CARE = "self_care"
@@ -20,14 +20,11 @@ class Level(str, Enum):
     def rank(self) -> int:
         return _LEVEL_ORDER.index(self)
 
-    def __str__(self) -> str:
-        return self.value
-
 
 _LEVEL_ORDER = (Level.SELF_CARE, Level.SOON, Level.URGENT, Level.EMERGENCY)
 
 
-class Strength(str, Enum):
+class Strength(StrEnum):
     """How closely the answers fit a pattern (spec section 3)."""
 
     WEAK = "weak"
@@ -37,9 +34,6 @@ class Strength(str, Enum):
     @property
     def rank(self) -> int:
         return ("weak", "moderate", "strong").index(self.value)
-
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)

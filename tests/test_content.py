@@ -59,7 +59,7 @@ def test_a_broken_content_file_gives_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(content, "DATA_DIR", tmp_path)
     content.triage_text.cache_clear()
     try:
-        with pytest.raises(content.ContentError, match="triage.yaml"):
+        with pytest.raises(content.ContentError, match=r"triage\.yaml"):
             content.triage_text()
     finally:
         monkeypatch.undo()

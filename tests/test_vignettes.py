@@ -9,7 +9,6 @@ import sys
 import pytest
 
 from backcare import ValidationError, assess
-
 from tests.helpers import ROOT, load_vignettes
 
 VIGNETTES = load_vignettes()

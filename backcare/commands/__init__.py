@@ -4,4 +4,4 @@ To add a command, write a module here with a ``register`` function that adds
 its sub-parser and sets ``func`` (returning the exit code), then list it below.
 """
 
-MODULES = ("assess", "plan", "diary", "report", "score")
+MODULES = ("assess", "questionnaire", "plan", "diary", "report", "score")
