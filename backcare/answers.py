@@ -127,6 +127,7 @@ FIELDS: tuple[Field, ...] = (
 
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
 KEYS: tuple[str, ...] = tuple(FIELD_BY_KEY)
+REQUIRED: tuple[Field, ...] = tuple(f for f in FIELDS if f.required)
 
 
 @dataclass(frozen=True)
@@ -171,29 +172,27 @@ def _is_number(value: Any) -> bool:
     )
 
 
-def _check(field: Field, value: Any) -> tuple[Any, str | None]:
-    """Return the cleaned value, or a problem sentence for the error message."""
-    bad = f"got {_shown(value)}; allowed: {field.allowed()}"
-    if field.kind is Kind.BOOL:
-        return (value, None) if isinstance(value, bool) else (None, bad)
-    if field.kind in (Kind.INTEGER, Kind.NUMBER):
-        if not _is_number(value):
-            return None, bad
-        if field.kind is Kind.INTEGER:
-            if value != int(value):
-                return None, bad
-            value = int(value)
-        if not field.minimum <= value <= field.maximum:  # type: ignore[operator]
-            return None, bad
-        return value, None
-    if field.kind is Kind.CHOICE:
-        return (value, None) if isinstance(value, str) and value in field.choices else (None, bad)
-    if not isinstance(value, list | tuple):
-        return None, bad
-    if not all(isinstance(v, str) and v in field.choices for v in value):
-        return None, bad
-    # Keep the contract's order and drop repeats: ["walking", "walking"] means walking.
-    return tuple(c for c in field.choices if c in value), None
+def _clean(field: Field, value: Any) -> tuple[bool, Any]:
+    """Return (ok, cleaned value). Kept cheap: it runs for every answer of every assessment."""
+    kind = field.kind
+    if kind is Kind.BOOL:
+        return value is True or value is False, value
+    if kind is Kind.CHOICE:
+        return isinstance(value, str) and value in field.choices, value
+    if kind is Kind.MULTI:
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(v, str) and v in field.choices for v in value
+        ):
+            return False, value
+        # Keep the contract's order and drop repeats: ["walking", "walking"] means walking.
+        return True, tuple(c for c in field.choices if c in value)
+    if not _is_number(value):
+        return False, value
+    if kind is Kind.INTEGER:
+        if value != int(value):
+            return False, value
+        value = int(value)
+    return field.minimum <= value <= field.maximum, value  # type: ignore[operator]
 
 
 def validate(answers: Any) -> dict[str, Any]:
@@ -216,13 +215,14 @@ def validate(answers: Any) -> dict[str, Any]:
             continue
         if value is None:
             continue
-        cleaned, problem = _check(field, value)
-        if problem:
-            errors.append(FieldError(key, value, problem))
-        else:
+        ok, cleaned = _clean(field, value)
+        if ok:
             clean[key] = cleaned
-    for field in FIELDS:
-        if field.required and field.key not in clean and field.key not in {e.key for e in errors}:
+        else:
+            problem = f"got {_shown(value)}; allowed: {field.allowed()}"
+            errors.append(FieldError(key, value, problem))
+    for field in REQUIRED:
+        if field.key not in clean and all(e.key != field.key for e in errors):
             errors.append(FieldError(field.key, None, f"is required; allowed: {field.allowed()}"))
     if errors:
         raise ValidationError(errors)
