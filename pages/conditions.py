@@ -1,5 +1,88 @@
-"""Placeholder page: built in a later issue."""
+"""Conditions page: search and read the plain-English explainers.
+
+A thin shell. The explainers, their order and the search live in
+`backcare.conditions` and `data/conditions/*.md`; this page reads the search box
+and the ``?condition=<id>`` deep link (used by the Results page) and shows what
+comes back. Unknown ids get a friendly message, never an error.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.info("This page is being built.")
+from backcare import conditions, present
+from backcare.content import ContentError
+from pages import ui
+
+PAGE = present.CONDITIONS_PAGE
+PARAM = present.CONDITION_PARAM
+
+
+@st.cache_data(show_spinner=False)
+def load_explainers() -> tuple[conditions.Explainer, ...]:
+    return conditions.load_all()
+
+
+def show_explainer(explainer: conditions.Explainer) -> None:
+    st.page_link(PAGE, label="All conditions", icon=":material/arrow_back:")
+    st.title(explainer.title)
+    if explainer.other_names:
+        st.caption("Also called: " + ", ".join(explainer.other_names))
+    ui.not_a_diagnosis()
+    if explainer.summary:
+        st.markdown(f"**{explainer.summary}**")
+    for section in conditions.layout(explainer):
+        st.header(section.heading, anchor=section.key)
+        if section.urgent:
+            st.error(section.text, icon="🚨")
+        else:
+            st.markdown(section.text)
+    ui.emergency_signs()
+
+
+def show_list(explainers: tuple[conditions.Explainer, ...]) -> None:
+    st.title("Conditions")
+    ui.not_a_diagnosis()
+    query = st.text_input(
+        "Search conditions", placeholder="For example: leg pain, stiff, thin bones", key="search"
+    )
+    found = conditions.search(query, explainers)
+    if not found:
+        st.info("Nothing matches your search. Try fewer words, or other words.")
+    for explainer in found:
+        with st.container(border=True):
+            st.page_link(
+                PAGE,
+                label=f"**{explainer.title}**",
+                query_params={PARAM: explainer.id},
+                icon=":material/emergency:" if explainer.urgent else ":material/article:",
+            )
+            if explainer.summary:
+                st.caption(explainer.summary)
+    ui.emergency_signs()
+
+
+def main() -> None:
+    try:
+        explainers = load_explainers()
+    except ContentError as exc:
+        st.error(f"The condition pages could not be loaded. {exc}")
+        ui.emergency_signs()
+        return
+    wanted = st.query_params.get(PARAM)
+    if wanted:
+        explainer = conditions.get(wanted, explainers)
+        if explainer is not None:
+            # Write the id back so the address bar shows a link that can be shared
+            # (a page link to this same page does not update it on its own).
+            st.query_params[PARAM] = explainer.id
+            show_explainer(explainer)
+            return
+        # The raw value is not echoed: it could hold Markdown (links or images).
+        st.warning("That link does not match any condition we have. Pick one from the list below.")
+    # The list has no condition open: keep the address bar in step with that.
+    st.query_params.clear()
+    show_list(explainers)
+
+
+main()
