@@ -1,0 +1,157 @@
+"""The exercise library (data/exercises.yaml) and the planner's wording (data/planner.yaml)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import textstat
+
+from backcare import exercises as lib
+from backcare.exercises import CATEGORIES, EQUIPMENT, MOVEMENTS, TARGETS, Dose
+from backcare.plan_model import planner_text
+
+MAX_GRADE = 8
+MIN_WORDS_TO_GRADE = 5
+LIBRARY = lib.library()
+
+
+def grade(text: str) -> float:
+    return textstat.flesch_kincaid_grade(text)
+
+
+def test_library_is_sound():
+    assert lib.problems() == []
+
+
+def test_library_is_big_enough_and_covers_every_category():
+    assert len(LIBRARY) >= 30
+    assert {ex.category for ex in LIBRARY.values()} == set(CATEGORIES)
+
+
+@pytest.mark.parametrize(
+    "needle",
+    ["walk", "swim|water", "bike|cycl", "hamstring", "hip stretch", "balance|stand on one leg",
+     "breath"],
+)
+def test_library_covers_the_issue_list(needle):
+    """The issue names these kinds of exercise; each must be in the library."""
+    names = [f"{ex.name} {ex.id}".lower() for ex in LIBRARY.values()]
+    assert any(re.search(needle, n) for n in names), needle
+
+
+@pytest.mark.parametrize("target", ["core", "back_extensors", "glutes", "hips", "legs"])
+def test_strength_work_for_each_body_part(target):
+    assert any(ex.category == "strength" and target in ex.targets for ex in LIBRARY.values())
+
+
+def test_balance_work_for_older_adults_needs_no_kit():
+    """Balance work must be possible at home (Otago exercise programme)."""
+    assert any(ex.category == "balance" and not ex.needs() for ex in LIBRARY.values())
+
+
+@pytest.mark.parametrize("ex", LIBRARY.values(), ids=list(LIBRARY))
+def test_every_field(ex):
+    assert re.fullmatch(r"[a-z][a-z0-9_]*", ex.id)
+    assert ex.name.strip()
+    assert ex.category in CATEGORIES
+    assert ex.targets and set(ex.targets) <= set(TARGETS)
+    assert ex.level in (1, 2, 3)
+    assert ex.equipment and set(ex.equipment) <= set(EQUIPMENT)
+    assert ex.steps and all(s.strip() for s in ex.steps)
+    assert set(ex.movement) <= set(MOVEMENTS)
+    assert ex.safety and all(s.strip() for s in ex.safety)
+    assert ex.source.strip()
+    assert ex.dose.estimated_minutes() >= 1
+
+
+@pytest.mark.parametrize("ex", LIBRARY.values(), ids=list(LIBRARY))
+def test_every_variant_reference_resolves(ex):
+    for ref, compare in ((ex.easier, int.__le__), (ex.harder, int.__ge__)):
+        if ref is not None:
+            other = LIBRARY[ref]
+            assert other.category == ex.category
+            assert compare(other.level, ex.level)
+            assert other.id != ex.id
+
+
+@pytest.mark.parametrize("ex", LIBRARY.values(), ids=list(LIBRARY))
+def test_reading_grade(ex):
+    """Grade the name with the steps: a two-word name alone has no meaningful grade."""
+    for text in (f"{ex.name}. " + " ".join(ex.steps), " ".join(ex.safety)):
+        assert grade(text) <= MAX_GRADE, (ex.id, text, grade(text))
+
+
+def _sentences(node: Any) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for v in node.values() for s in _sentences(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _sentences(v)]
+    return []
+
+
+def test_planner_wording_reading_grade():
+    filled = [
+        s.replace("{week}", "3").replace("{minutes}", "60")
+        for s in _sentences(planner_text())
+    ]
+    assert len(filled) > 20
+    # Short labels ("Printable view") are not sentences: their grade is noise.
+    sentences = [s for s in filled if len(s.split()) >= MIN_WORDS_TO_GRADE]
+    hard = [(s, grade(s)) for s in sentences if grade(s) > MAX_GRADE]
+    assert hard == []
+
+
+def test_every_safety_rule_has_a_reason_for_each_tag():
+    from backcare.planner import BONE_AVOID, STENOSIS_AVOID
+
+    reasons = planner_text()["left_out"]
+    assert {f"bone_{t}" for t in BONE_AVOID} | {f"stenosis_{t}" for t in STENOSIS_AVOID} <= set(
+        reasons)
+
+
+@pytest.mark.parametrize(
+    ("dose", "minutes"),
+    [
+        (Dose(sets=2, reps=10), 2),  # 60 s of work + 30 s rest = 90 s -> 2
+        (Dose(sets=1, reps=10), 1),  # 30 s
+        (Dose(sets=1, reps=20), 1),  # exactly 60 s
+        (Dose(sets=1, reps=21), 2),  # 63 s rounds up
+        (Dose(sets=2, reps=10, per_side=True), 3),  # 120 s + 30 s
+        (Dose(sets=3, hold_seconds=15), 2),  # 45 s of holds + 20 s rest = 65 s
+        (Dose(sets=1, hold_seconds=30, per_side=True), 2),  # 60 s + 10 s
+        (Dose(minutes=7), 7),
+    ],
+)
+def test_dose_minutes(dose, minutes):
+    assert dose.estimated_minutes() == minutes
+
+
+def test_bad_library_is_reported():
+    good = LIBRARY["walk_easy"]
+    broken = {
+        "x": lib.Exercise(
+            id="x", name="X", category="yoga", targets=("toes",), level=4, equipment=("rope",),
+            steps=(), dose=Dose(sets=2), easier="missing", harder=None, movement=("jumping",),
+            safety=(), source="",
+        ),
+        good.id: good,
+    }
+    found = " | ".join(lib.problems(broken))
+    for expected in ("category", "level", "target", "equipment", "movement tag", "steps is empty",
+                     "safety is empty", "source is empty", "dose", "'missing' is not in"):
+        assert expected in found
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_every_category_has_a_local_drawing(category):
+    """Our own simple drawings: titled for screen readers, and loading nothing from outside."""
+    ex = next(e for e in LIBRARY.values() if e.category == category)
+    svg = lib.illustration(ex)
+    assert svg is not None and svg.lstrip().startswith("<svg")
+    assert re.search(r"<title>[^<]{5,}</title>", svg)
+    for forbidden in ("href", "src=", "url(", "<script", "<image", "@import"):
+        assert forbidden not in svg.lower(), forbidden
