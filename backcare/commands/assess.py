@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ..answers import ValidationError
 from ..engine import assess
-from .common import EXIT_BAD_INPUT, EXIT_OK, print_json, read_json
+from .common import EXIT_OK, invalid_answers, print_json, read_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,9 +25,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = assess(answers)
     except ValidationError as exc:
-        print(f"backcare assess: {args.file}: invalid answers:", file=sys.stderr)
-        for error in exc.errors:
-            print(f"  {error.message()}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise invalid_answers(args.file, exc) from exc
     print_json(result.to_dict())
     return EXIT_OK

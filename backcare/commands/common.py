@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..answers import ValidationError
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
@@ -37,6 +39,12 @@ def read_json(name: str) -> Any:
         raise UserError(
             f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from exc
+
+
+def invalid_answers(source: str, exc: ValidationError) -> UserError:
+    """One message naming every bad answer key, for any command that reads answers."""
+    lines = "\n  ".join(e.message() for e in exc.errors)
+    return UserError(f"{source}: invalid answers:\n  {lines}")
 
 
 def print_json(data: Any) -> None:

@@ -10,7 +10,7 @@ from ..answers import ValidationError
 from ..engine import assess
 from ..report import build_report
 from ..storage import StorageError
-from .common import EXIT_OK, UserError, read_json
+from .common import EXIT_OK, UserError, invalid_answers, read_json
 from .diary import DB_HELP, open_db
 
 
@@ -37,8 +37,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         assessment = assess(answers)
     except ValidationError as exc:
-        lines = "\n  ".join(e.message() for e in exc.errors)
-        raise UserError(f"{args.answers}: invalid answers:\n  {lines}") from exc
+        raise invalid_answers(args.answers, exc) from exc
     store = open_db(args.db)
     try:
         entries, plan = store.entries(), store.latest_plan()
