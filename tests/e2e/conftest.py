@@ -1,0 +1,271 @@
+"""Shared harness for the real-browser tests (marked ``@pytest.mark.browser``).
+
+Fixtures:
+
+- ``app_url``: one ``streamlit run app.py`` per test session on a free
+  localhost port, with its own SQLite file (``BACKCARE_DB_URL``); waits for
+  ``/_stcore/health``.
+- ``page``: a fresh Playwright page (1280x900) in Debian's chromium. Every
+  request is watched: one to a host other than localhost/127.0.0.1 is blocked
+  and fails the test, and so does a Streamlit exception box on the page.
+- ``phone_page``: the same, at a 375x812 phone size.
+- ``artifacts``: ``test-artifacts/`` (screenshots; not committed).
+
+Helpers for tests: ``wait_for_app(page)`` waits until the script has finished
+running, ``goto(page, url)`` opens a URL and waits.
+
+Why a browser test may not run: Playwright cannot download its own browsers
+here, so we always launch ``/usr/bin/chromium`` (or ``BACKCARE_CHROMIUM``).
+When it is missing the browser tests are skipped with the reason printed in
+the header and the summary; under ``CI=true`` they fail instead, so a CI run
+can never pass without them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path(os.environ.get("BACKCARE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+#: URL schemes that never reach the network.
+LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension"}
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+#: Waiting limits for a slow, shared machine. They bound a wait; nothing asserts on time.
+STARTUP_LIMIT_S = 90
+STEP_LIMIT_MS = 30_000
+RUN_START_LIMIT_MS = 1_000
+_SCRIPT_STATE = (
+    "document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state')"
+)
+
+
+_HAS_BROWSER_TESTS = pytest.StashKey[bool]()
+
+
+def on_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def browser_problem() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package 'playwright' is missing (pip install -r requirements-dev.txt)"
+    if not CHROMIUM.exists():
+        return (
+            f"Chromium was not found at {CHROMIUM}. Install Debian's 'chromium' package "
+            "(bash scripts/run-tests.sh does this when run as root), or set BACKCARE_CHROMIUM."
+        )
+    return None
+
+
+def _skip_or_fail(reason: str) -> None:
+    message = f"browser tests cannot run: {reason}"
+    if on_ci():
+        pytest.fail(message + " (CI=true: a missing browser is a failure)", pytrace=False)
+    pytest.skip(message)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    problem = browser_problem()
+    if problem is None:
+        return f"browser tests: chromium at {CHROMIUM}"
+    what = "FAIL (CI=true)" if on_ci() else "be SKIPPED"
+    return f"browser tests will {what}: {problem}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    config.stash[_HAS_BROWSER_TESTS] = any(i.get_closest_marker("browser") for i in items)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    problem = browser_problem()
+    if problem is not None and config.stash.get(_HAS_BROWSER_TESTS, False):
+        terminalreporter.write_line(
+            f"Browser tests did not run: {problem}", yellow=not on_ci(), red=on_ci()
+        )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_LIMIT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early; log:\n{log.read_text()[-3000:]}")
+        with contextlib.suppress(OSError), urllib.request.urlopen(
+            url + "/_stcore/health", timeout=2
+        ) as r:
+            if r.status == 200:
+                return
+        time.sleep(0.3)
+    raise RuntimeError(f"streamlit did not become healthy; log:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where screenshots go (kept as test artifacts, not committed)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[str]:
+    """Run the app once per session on a free localhost port; yield its URL."""
+    problem = browser_problem()
+    if problem:
+        _skip_or_fail(problem)
+    tmp = tmp_path_factory.mktemp("streamlit")
+    port = free_port()
+    log = tmp / "streamlit.log"
+    env = {
+        **os.environ,
+        "BACKCARE_DB_URL": f"sqlite:///{tmp / 'backcare-e2e.sqlite'}",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        _warm_up(browser, url)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _warm_up(browser, url: str) -> None:
+    """Open the main page once, so the app's pages are known before any deep link.
+
+    Without this, the very first visit to a page URL after the server starts
+    shows a "Page not found" box over the right page (a Streamlit bug with
+    st.navigation, streamlit/streamlit#8860).
+    """
+    for page in _watched_page(browser, DESKTOP):
+        goto(page, url)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One chromium for the whole session (Debian's, never a downloaded one)."""
+    problem = browser_problem()
+    if problem:
+        _skip_or_fail(problem)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _is_external(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return False
+    return (parts.hostname or "") not in LOCAL_HOSTS
+
+
+def exception_count(page) -> int:
+    """How many Streamlit exception boxes the page shows."""
+    return page.locator('[data-testid="stException"]').count()
+
+
+def wait_for_app(page, timeout: int = STEP_LIMIT_MS) -> None:
+    """Wait until the Streamlit script has finished the run an action started.
+
+    The run may start a little after the click, so first wait briefly (checking
+    every frame) to see it start, then wait for it to end.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(f"{_SCRIPT_STATE} === 'running'", polling="raf",
+                               timeout=RUN_START_LIMIT_MS)
+    page.wait_for_function(f"{_SCRIPT_STATE} === 'notRunning'", timeout=timeout)
+
+
+def goto(page, url: str) -> None:
+    page.goto(url)
+    wait_for_app(page)
+
+
+def _watched_page(browser, viewport: dict[str, int]) -> Iterator:
+    context = browser.new_context(viewport=viewport, service_workers="block")
+    context.set_default_timeout(STEP_LIMIT_MS)
+    external: list[str] = []
+
+    def guard(route, request) -> None:
+        if _is_external(request.url):
+            external.append(request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("websocket", lambda ws: external.append(ws.url) if _is_external(ws.url) else None)
+    try:
+        yield page
+        shown = exception_count(page) if not page.is_closed() else 0
+    finally:
+        context.close()
+    assert not external, f"requests left localhost: {sorted(set(external))}"
+    assert shown == 0, "the page showed a Streamlit exception box"
+
+
+@pytest.fixture
+def page(browser, app_url) -> Iterator:
+    """A fresh desktop-size page; fails the test on any non-local request or exception box."""
+    yield from _watched_page(browser, DESKTOP)
+
+
+@pytest.fixture
+def phone_page(browser, app_url) -> Iterator:
+    """Like ``page``, at a 375x812 phone size."""
+    yield from _watched_page(browser, PHONE)

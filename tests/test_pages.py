@@ -1,0 +1,281 @@
+"""Page tests with Streamlit's AppTest, run through app.py (st.navigation).
+
+They walk the symptom check the way a person does: one answer at a time, so
+follow-up questions appear, then Next, step by step, until the result.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from backcare.content import level_text, triage_text
+from backcare.questionnaire import load as load_questionnaire
+from tests.helpers import ROOT, load_vignettes
+
+APP = str(ROOT / "app.py")
+PAGES = ["pages/home.py", "pages/symptom_check.py", "pages/results.py"]
+ALL_PAGES = [*PAGES, "pages/conditions.py", "pages/exercise_plan.py", "pages/progress.py"]
+VIGNETTES = {v["id"]: v for v in load_vignettes()}
+#: Enough Next presses for every step plus the safety-question step, and then some.
+MAX_STEPS = len(load_questionnaire().steps) + 3
+
+
+@pytest.fixture
+def at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("BACKCARE_DB_URL", f"sqlite:///{tmp_path / 'pages.sqlite'}")
+    monkeypatch.delenv("BACKCARE_STORAGE", raising=False)
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.run()
+    return app
+
+
+def widget(at: AppTest, key: str):
+    """The question widget for an answer key on screen now, or None."""
+    for kind in ("radio", "number_input", "multiselect"):
+        try:
+            return getattr(at, kind)(key=f"q_{key}")
+        except KeyError:
+            continue
+    return None
+
+
+def answer_visible(at: AppTest, answers: dict[str, Any]) -> None:
+    """Answer each question on screen that the answer set has, one rerun at a time."""
+    done: set[str] = set()
+    while True:
+        todo = [k for k in answers if k not in done and widget(at, k) is not None]
+        if not todo:
+            return
+        key = todo[0]
+        done.add(key)
+        w = widget(at, key)
+        w.set_value(answers[key]).run()
+        assert not at.exception, at.exception
+
+
+def button(at: AppTest, label: str):
+    return next((b for b in at.button if b.label == label), None)
+
+
+def walk(at: AppTest, answers: dict[str, Any]) -> None:
+    """Go through the symptom check with these answers until the result shows."""
+    at.switch_page("pages/symptom_check.py").run()
+    for _ in range(MAX_STEPS):
+        answer_visible(at, answers)
+        finish = button(at, "See my result")
+        (finish or button(at, "Next")).click().run()
+        assert not at.exception, at.exception
+        if finish is not None and button(at, "See my result") is None:
+            return
+    pytest.fail("the symptom check never reached a result")
+
+
+def alert_text(at: AppTest) -> str:
+    return " ".join(str(e.value) for kind in ("error", "warning", "info", "success")
+                    for e in getattr(at, kind))
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_renders_through_app_without_exception(at: AppTest, page: str) -> None:
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_emergency_signs_always_visible(at: AppTest, page: str) -> None:
+    at.switch_page(page).run()
+    shown = " ".join(m.value for m in at.markdown)
+    for sign in triage_text().emergency_signs:
+        assert sign in shown
+
+
+def test_home_starts_the_check(at: AppTest) -> None:
+    button(at, "Start the symptom check").click().run()
+    assert not at.exception
+    assert button(at, "Next") is not None
+
+
+def test_next_needs_age(at: AppTest) -> None:
+    at.switch_page("pages/symptom_check.py").run()
+    button(at, "Next").click().run()
+    assert "age" in " ".join(e.value for e in at.error)
+    assert widget(at, "age") is not None  # still on step 1
+
+
+def test_safety_questions_have_no_default_answer(at: AppTest) -> None:
+    at.switch_page("pages/symptom_check.py").run()
+    widget(at, "age").set_value(40).run()
+    button(at, "Next").click().run()
+    shown = [widget(at, k) for k in ("saddle_numbness", "bladder_change", "fever")]
+    assert all(w is not None and w.value is None for w in shown)
+
+
+def test_emergency_advice_shows_at_once_on_the_warning_step(at: AppTest) -> None:
+    at.switch_page("pages/symptom_check.py").run()
+    widget(at, "age").set_value(40).run()
+    button(at, "Next").click().run()
+    assert triage_text().emergency_action not in alert_text(at)
+    widget(at, "bladder_change").set_value(True).run()
+    assert triage_text().emergency_action in " ".join(e.value for e in at.error)
+    assert widget(at, "saddle_numbness") is not None  # still on the warning-sign step
+
+
+def test_follow_up_appears_only_when_it_applies(at: AppTest) -> None:
+    at.session_state["answers"] = {"age": 40}
+    at.session_state["check_step"] = 3  # legs
+    at.switch_page("pages/symptom_check.py").run()
+    assert widget(at, "leg_pain_below_knee") is None
+    widget(at, "leg_pain").set_value("one_leg").run()
+    assert widget(at, "leg_pain_below_knee") is not None
+    widget(at, "leg_pain_below_knee").set_value(True).run()
+    widget(at, "leg_pain").set_value("none").run()
+    assert widget(at, "leg_pain_below_knee") is None
+    assert "leg_pain_below_knee" not in at.session_state["answers"]
+
+
+def test_answers_survive_a_page_switch(at: AppTest) -> None:
+    at.switch_page("pages/symptom_check.py").run()
+    widget(at, "age").set_value(61).run()
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/symptom_check.py").run()
+    assert widget(at, "age").value == 61
+    assert button(at, "Carry on with the symptom check") is None  # on the check page now
+
+
+@pytest.mark.parametrize(
+    ("vignette", "level"),
+    [("P01", "emergency"), ("P03", "emergency"), ("P09", "soon"), ("P10", "self_care")],
+)
+def test_full_walk_shows_the_right_banner(at: AppTest, vignette: str, level: str) -> None:
+    walk(at, VIGNETTES[vignette]["answers"])
+    assert at.session_state["assessment"].triage.value == level
+    text = level_text(level)
+    banner = [e for kind in ("error", "warning", "info", "success") for e in getattr(at, kind)
+              if text.headline in e.value]
+    assert banner, f"no banner with {text.headline!r}"
+    assert banner[0].icon == text.icon
+    assert text.title in banner[0].value and text.action in banner[0].value
+
+
+def test_self_care_waits_for_unanswered_safety_questions(at: AppTest) -> None:
+    answers = VIGNETTES["P11"]["answers"]
+    assert "leg_pain" not in answers
+    walk_until_gate = dict(answers)
+    at.switch_page("pages/symptom_check.py").run()
+    for _ in range(MAX_STEPS):
+        answer_visible(at, walk_until_gate)
+        finish = button(at, "See my result")
+        (finish or button(at, "Next")).click().run()
+        if finish is not None:
+            break
+    assert "assessment" not in at.session_state
+    assert widget(at, "leg_pain") is not None
+    button(at, "See my result").click().run()
+    assert "assessment" not in at.session_state  # still not answered: no result yet
+    widget(at, "leg_pain").set_value("none").run()
+    button(at, "See my result").click().run()
+    assert at.session_state["assessment"].triage.value == "self_care"
+    assert not at.exception
+
+
+def _upload(at: AppTest, content: bytes, name: str = "answers.json") -> None:
+    at.switch_page("pages/results.py").run()
+    at.file_uploader[0].set_value((name, content, "application/json")).run()
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b"[1, 2]", "not a JSON object"),
+        (b'{"age": 40, "bladder": true}', "bladder"),
+        (b'{"age": 40, "pain_now": 12}', "pain_now"),
+        (b"", "empty"),
+    ],
+)
+def test_bad_answers_file_shows_a_clear_error(at: AppTest, content: bytes, words: str) -> None:
+    at.session_state["answers"] = {"age": 33}
+    _upload(at, content)
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert words in errors
+    assert at.session_state["answers"] == {"age": 33}  # nothing lost
+
+
+def test_good_answers_file_shows_its_result(at: AppTest) -> None:
+    _upload(at, json.dumps(VIGNETTES["P09"]["answers"]).encode())
+    assert not at.exception
+    assert at.session_state["assessment"].triage.value == "soon"
+    assert any(level_text("soon").headline in e.value for e in at.info)
+
+
+def test_result_links_each_pattern_to_its_explainer(at: AppTest) -> None:
+    _upload(at, json.dumps(VIGNETTES["P10"]["answers"]).encode())
+    links = [p for p in at.get("page_link")]
+    targets = [p.proto.page for p in links]
+    assert any("conditions" in t for t in targets)
+    assert any("condition=sciatica" in str(p.proto) for p in links), [str(p.proto) for p in links]
+
+
+def test_start_over_clears_the_answers(at: AppTest) -> None:
+    _upload(at, json.dumps(VIGNETTES["P10"]["answers"]).encode())
+    button(at, "Start over").click().run()
+    assert not at.exception
+    assert at.session_state["answers"] == {}
+    assert "assessment" not in at.session_state
+
+
+def test_no_external_urls_in_pages() -> None:
+    """Nothing leaves the machine: no page or helper names an outside address."""
+    for path in [*(ROOT / p for p in PAGES), ROOT / "pages" / "ui.py", ROOT / "app.py"]:
+        text = path.read_text(encoding="utf-8")
+        assert "http://" not in text and "https://" not in text, path
+
+
+def test_home_shows_the_latest_result(at: AppTest) -> None:
+    _upload(at, json.dumps(VIGNETTES["P09"]["answers"]).encode())
+    at.switch_page("pages/home.py").run()
+    assert not at.exception
+    assert any(level_text("soon").headline in e.value for e in at.info)
+
+
+def test_home_shows_the_last_saved_result_in_a_new_session(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BACKCARE_DB_URL", f"sqlite:///{tmp_path / 'shared.sqlite'}")
+    monkeypatch.delenv("BACKCARE_STORAGE", raising=False)
+    first = AppTest.from_file(APP, default_timeout=30)
+    first.run()
+    _upload(first, json.dumps(VIGNETTES["P01"]["answers"]).encode())
+    assert first.session_state["assessment"].triage.value == "emergency"
+    second = AppTest.from_file(APP, default_timeout=30)
+    second.run()
+    assert not second.exception
+    assert any(level_text("emergency").headline in e.value for e in second.error)
+
+
+def test_loaded_file_with_open_safety_questions_asks_them_first(at: AppTest) -> None:
+    answers = VIGNETTES["P11"]["answers"]
+    assert "leg_pain" not in answers
+    _upload(at, json.dumps(answers).encode())
+    assert not at.exception
+    assert "assessment" not in at.session_state
+    assert widget(at, "leg_pain") is not None  # asked on the symptom check
+    assert button(at, "See my result") is not None
+
+
+@pytest.mark.parametrize("step", range(len(load_questionnaire().steps)))
+def test_every_question_widget_has_a_label(at: AppTest, step: int) -> None:
+    follow_ups_apply = {"age": 40, "leg_pain": "one_leg", "leg_weakness": "one_leg"}
+    at.session_state["answers"] = follow_ups_apply
+    at.session_state["check_step"] = step
+    at.switch_page("pages/symptom_check.py").run()
+    questions = load_questionnaire().steps[step].questions
+    for q in questions:
+        w = widget(at, q.key)
+        assert w is not None, q.key
+        assert w.label == q.text

@@ -1,0 +1,194 @@
+"""View models for the pages (backcare.present): pure Python, no Streamlit."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+
+from backcare import Level, assess, present
+from backcare.content import level_text, pattern_text, triage_text
+from backcare.questionnaire import load as load_questionnaire
+from backcare.scores import PSYCHOSOCIAL_LABEL
+from tests.helpers import load_vignettes
+from tests.readability import MAX_GRADE, grade
+from tests.strategies import valid_answers
+
+Q = load_questionnaire()
+VIGNETTES = {v["id"]: v for v in load_vignettes()}
+VALID = [v for v in VIGNETTES.values() if "triage" in v["expect"]]
+NO_FLAGS = {k: False for k in ("saddle_numbness", "bladder_change", "bowel_change",
+                               "sexual_change", "walking_unsteady", "fever", "feels_unwell")}
+
+
+@pytest.mark.parametrize(
+    ("level", "kind"),
+    [("emergency", "error"), ("urgent", "warning"), ("soon", "info"), ("self_care", "success")],
+)
+def test_banner_says_the_level_in_words_and_icon_not_colour_alone(level: str, kind: str) -> None:
+    b = present.banner(level)
+    text = level_text(level)
+    assert b.kind == kind
+    assert (b.icon, b.title, b.headline, b.action) == (text.icon, text.title, text.headline,
+                                                       text.action)
+    assert b.icon and b.title and b.action
+
+
+def test_banner_icons_and_titles_differ_between_levels() -> None:
+    banners = [present.banner(lv) for lv in Level]
+    assert len({b.icon for b in banners}) == len(banners)
+    assert len({b.title for b in banners}) == len(banners)
+
+
+def test_no_assessment_before_age() -> None:
+    assert present.try_assess({"bladder_change": True}) is None
+    assert present.live_emergency({"bladder_change": True}) is None
+
+
+@pytest.mark.parametrize("flag", sorted(NO_FLAGS))
+def test_live_emergency_on_a_single_warning_answer(flag: str) -> None:
+    answers = {"age": 40, **NO_FLAGS, flag: True}
+    result = present.live_emergency(answers)
+    expected = assess(answers).triage is Level.EMERGENCY
+    assert (result is not None) == expected
+    if flag in {"saddle_numbness", "bladder_change", "bowel_change", "sexual_change"}:
+        assert result is not None  # each is a cauda equina sign on its own
+
+
+def test_no_live_emergency_when_all_warning_answers_are_no() -> None:
+    assert present.live_emergency({"age": 40, **NO_FLAGS}) is None
+
+
+def test_self_care_asks_every_applicable_unanswered_safety_question() -> None:
+    result = assess(VIGNETTES["P11"]["answers"])
+    assert result.triage is Level.SELF_CARE
+    asked = [q.key for q in present.questions_to_ask_before_result(Q, result)]
+    assert asked == ["leg_pain"]
+
+
+def test_follow_up_that_does_not_apply_is_not_asked() -> None:
+    answers = {**VIGNETTES["P10"]["answers"], "leg_weakness": "none"}
+    answers.pop("weakness_getting_worse", None)
+    result = assess(answers)
+    assert "weakness_getting_worse" in result.unanswered_safety_questions
+    assert "weakness_getting_worse" not in {
+        q.key for q in present.questions_to_ask_before_result(Q, result)}
+
+
+def test_follow_up_that_applies_is_asked() -> None:
+    answers = {**VIGNETTES["P10"]["answers"], "leg_weakness": "one_leg"}
+    answers.pop("weakness_getting_worse", None)
+    result = assess(answers)
+    assert "weakness_getting_worse" in {
+        q.key for q in present.questions_to_ask_before_result(Q, result)}
+
+
+def test_emergency_is_shown_at_once() -> None:
+    result = assess({"age": 40, "bladder_change": True})
+    assert result.unanswered_safety_questions
+    assert present.questions_to_ask_before_result(Q, result) == ()
+
+
+def test_below_self_care_only_questions_that_could_raise_the_level_are_asked() -> None:
+    result = assess({"age": 40, "duration_weeks": 10})
+    assert result.triage is Level.SOON
+    asked = {q.key for q in present.questions_to_ask_before_result(Q, result)}
+    assert asked <= set(result.open_safety_questions)
+    assert asked  # warning signs are still open
+
+
+@given(valid_answers())
+@settings(max_examples=150, deadline=None)
+def test_no_self_care_result_while_an_applicable_safety_question_is_open(answers: dict) -> None:
+    result = assess(answers)
+    if result.triage is Level.SELF_CARE and not present.questions_to_ask_before_result(Q, result):
+        questions = Q.questions
+        assert all(not questions[k].applies(result.answers)
+                   for k in result.unanswered_safety_questions if k in questions)
+
+
+@pytest.mark.parametrize("vignette", VALID, ids=lambda v: v["id"])
+def test_result_view_for_every_public_vignette(vignette: dict) -> None:
+    result = assess(vignette["answers"])
+    view = present.result_view(Q, result)
+    assert view.banner.level is result.triage
+    assert [p.id for p in view.patterns] == [p.id for p in result.patterns]
+    for p in view.patterns:
+        assert p.name == pattern_text()[p.id].name
+        assert p.link_params == {present.CONDITION_PARAM: p.id}
+    assert [r.text for r in view.reasons] == [r.text for r in result.reasons]
+    assert view.safety_net == triage_text().safety_net
+    assert view.not_a_diagnosis == triage_text().not_a_diagnosis
+
+
+def test_reasons_quote_the_answers_in_the_words_the_person_saw() -> None:
+    view = present.result_view(Q, assess(VIGNETTES["P01"]["answers"]))
+    quotes = [q for r in view.reasons for q in r.because]
+    saddle = next(q for q in quotes if q.key == "saddle_numbness")
+    assert saddle.question == Q.questions["saddle_numbness"].text
+    assert saddle.answer == Q.questions["saddle_numbness"].yes
+
+
+def test_psychosocial_row_carries_the_exact_label() -> None:
+    rows = present.score_rows(assess({"age": 40, "worry": True, "low_mood": True}))
+    psycho = rows[-1]
+    assert PSYCHOSOCIAL_LABEL == "adapted, not a validated score"
+    assert PSYCHOSOCIAL_LABEL in psycho.note
+    assert psycho.value.startswith("Medium (2 of 5 points)")
+
+
+@pytest.mark.parametrize(
+    ("weeks", "value"),
+    [(0, "Acute"), (5.9, "Acute"), (6, "Subacute"), (12, "Subacute"), (12.5, "Chronic")],
+)
+def test_duration_row_at_thresholds(weeks: float, value: str) -> None:
+    row = present.score_rows(assess({"age": 40, "duration_weeks": weeks}))[1]
+    assert row.value.startswith(value)
+    assert f"{weeks:g} weeks" in row.note
+
+
+@pytest.mark.parametrize(("pain", "band"), [(0, "None"), (3, "Mild"), (4, "Moderate"),
+                                            (6, "Moderate"), (7, "Severe"), (10, "Severe")])
+def test_pain_row_at_thresholds(pain: int, band: str) -> None:
+    assert present.score_rows(assess({"age": 40, "pain_now": pain}))[0].value == band
+
+
+def test_unanswered_rows_say_so() -> None:
+    rows = present.score_rows(assess({"age": 40}))
+    assert rows[0].value == "Not answered" and rows[1].value == "Not answered"
+
+
+def test_unanswered_list_leaves_out_questions_that_do_not_apply() -> None:
+    answers = {**VIGNETTES["P10"]["answers"], "leg_weakness": "none"}
+    answers.pop("weakness_getting_worse", None)
+    view = present.result_view(Q, assess(answers))
+    assert "weakness_getting_worse" not in {u.key for u in view.unanswered}
+
+
+@pytest.mark.parametrize("index", range(len(Q.steps)))
+def test_progress_counts_steps(index: int) -> None:
+    fraction, label = present.progress(index, Q)
+    assert fraction == pytest.approx((index + 1) / len(Q.steps))
+    assert label.startswith(f"Step {index + 1} of {len(Q.steps)}")
+    assert Q.steps[index].title in label
+
+
+def test_age_is_required_on_the_first_step_only() -> None:
+    first = Q.steps[0]
+    assert [q.key for q in present.required_missing(first, {})] == ["age"]
+    assert present.required_missing(first, {"age": 30}) == ()
+    assert all(present.required_missing(s, {}) == () for s in Q.steps[1:])
+
+
+def _strings(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for v in node.values() for s in _strings(v)]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v)]
+    return []
+
+
+@pytest.mark.parametrize("text", _strings(present.page_text()), ids=lambda t: t[:30])
+def test_page_words_are_plain(text: str) -> None:
+    assert grade(text) <= MAX_GRADE, text
