@@ -3,6 +3,11 @@ content comes from the `backcare` package and `data/`; this file only wires
 the pages together.
 
 Run it with:  streamlit run app.py
+
+Each page's address is its file name (``/symptom_check``, ``/conditions``...).
+Keep it that way: on a fresh server Streamlit first resolves a deep link by
+file name (see `pages.ui.use_app_navigation`), so a custom ``url_path`` would
+show a "Page not found" box there.
 """
 
 import streamlit as st
@@ -11,16 +16,11 @@ st.set_page_config(page_title="BackCare", page_icon="🩺", layout="centered")
 
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/symptom_check.py", title="Symptom check", icon=":material/checklist:",
-            url_path="symptom-check"),
-    st.Page("pages/results.py", title="Results", icon=":material/assignment:",
-            url_path="results"),
-    st.Page("pages/conditions.py", title="Conditions", icon=":material/menu_book:",
-            url_path="conditions"),
-    st.Page("pages/exercise_plan.py", title="Exercise plan", icon=":material/directions_walk:",
-            url_path="exercise-plan"),
-    st.Page("pages/progress.py", title="Progress", icon=":material/monitoring:",
-            url_path="progress"),
+    st.Page("pages/symptom_check.py", title="Symptom check", icon=":material/checklist:"),
+    st.Page("pages/results.py", title="Results", icon=":material/assignment:"),
+    st.Page("pages/conditions.py", title="Conditions", icon=":material/menu_book:"),
+    st.Page("pages/exercise_plan.py", title="Exercise plan", icon=":material/directions_walk:"),
+    st.Page("pages/progress.py", title="Progress", icon=":material/monitoring:"),
 ]
 
-st.navigation(PAGES).run()
+st.navigation(PAGES, position="top").run()

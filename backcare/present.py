@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .answers import ValidationError
+from .answers import ValidationError, validate
 from .content import ContentError, level_text, load_yaml, pattern_text, triage_text
 from .engine import assess
 from .questionnaire import Question, Questionnaire, Step
@@ -146,6 +146,18 @@ def try_assess(answers: Mapping[str, Any]) -> Assessment | None:
         return assess(answers)
     except ValidationError:
         return None
+
+
+def answers_changed(answers: Mapping[str, Any], assessment: Assessment) -> bool:
+    """Whether the answers now differ from the ones a shown result was made from.
+
+    The person may go back and change an answer after seeing a result; the old
+    result must then not be shown as if it were current.
+    """
+    try:
+        return validate(answers) != assessment.answers
+    except ValidationError:
+        return True
 
 
 def live_emergency(answers: Mapping[str, Any]) -> Assessment | None:

@@ -14,6 +14,8 @@ from backcare import conditions, present
 from backcare.content import ContentError
 from pages import ui
 
+ui.use_app_navigation(__file__)
+
 PAGE = present.CONDITIONS_PAGE
 PARAM = present.CONDITION_PARAM
 

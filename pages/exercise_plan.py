@@ -22,6 +22,8 @@ from backcare.plan_model import FITNESS, MINUTES_RANGE, WEEKDAYS, WEEKS_RANGE, P
 from backcare.plan_model import planner_text as _planner_text
 from pages import ui
 
+ui.use_app_navigation(__file__)
+
 PLAN = "plan"
 QUICK_KEYS = ("age", "pain_now", "osteoporosis", "long_term_steroids", "height_loss")
 DEFAULT_PROFILE = {"days": ["mon", "wed", "fri"], "minutes_per_session": 30, "weeks": 6,

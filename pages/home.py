@@ -9,6 +9,8 @@ from backcare import present
 from backcare.storage import StorageError
 from pages import store, ui
 
+ui.use_app_navigation(__file__)
+
 words = present.page_text()["home"]
 
 st.title("BackCare")

@@ -13,6 +13,9 @@ import streamlit as st
 
 from backcare import diary, trends
 from pages import store as store_mod
+from pages import ui
+
+ui.use_app_navigation(__file__)
 
 words = trends.wording()["page"]
 store = store_mod.store_or_stop()

@@ -13,6 +13,8 @@ from backcare import present
 from backcare.answers_io import FILE_NAME, MIME, dump_answers, to_jsonable
 from pages import store, ui
 
+ui.use_app_navigation(__file__)
+
 words = present.page_text()["results"]
 q = ui.questionnaire()
 
@@ -25,7 +27,7 @@ def _load_section() -> None:
     if loaded is None:
         return
     ui.replace_answers(loaded)
-    result = present.try_assess(loaded)
+    result = present.try_assess(ui.answers())  # what is kept: moot follow-ups are dropped
     if result is not None and not present.questions_to_ask_before_result(q, result):
         st.session_state[ui.ASSESSMENT] = result
         st.toast(words["loaded"], icon="✅")
@@ -52,6 +54,15 @@ if assessment is None:
     st.divider()
     ui.emergency_signs()
     st.stop()
+
+current = ui.answers()
+if present.answers_changed(current, assessment):
+    fresh = present.live_emergency(current)
+    if fresh is not None:
+        ui.emergency_box(fresh)
+    st.warning(words["changed"], icon="✏️")
+    st.page_link("pages/symptom_check.py", label=words["finish_check"],
+                 icon=":material/checklist:")
 
 view = present.result_view(q, assessment)
 ui.level_banner(view.banner)

@@ -20,6 +20,8 @@ from backcare import present
 from backcare.answers import Kind
 from pages import ui
 
+ui.use_app_navigation(__file__)
+
 ACTION = "_check_action"
 
 q = ui.questionnaire()

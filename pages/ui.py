@@ -8,6 +8,7 @@ label, and colour is never the only signal (each alert has an icon and words).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -24,6 +25,7 @@ from backcare.questionnaire import load as load_questionnaire
 #: Session-state keys shared with other pages (see the shared contract).
 ANSWERS = "answers"
 ASSESSMENT = "assessment"
+NAV_CHECKED = "_app_navigation_checked"
 STEP = "check_step"
 GATE_KEYS = "check_gate_keys"
 WIDGET_PREFIX = "q_"
@@ -33,6 +35,29 @@ BODY_MAP_KEY = "body_map"
 SMALL_RANGE = 10
 
 ALERTS = {"error": st.error, "warning": st.warning, "info": st.info, "success": st.success}
+
+
+def use_app_navigation(page_file: str) -> None:
+    """Make sure this page runs inside app.py's navigation. Call it first on every page.
+
+    Streamlit starts in its older "pages folder" mode because the app has a
+    `pages/` folder, and stays there until app.py has run once. So on a fresh
+    server, a deep link such as ``conditions?condition=sciatica`` runs that page
+    file on its own: the sidebar lists raw file names and the app's page list is
+    lost. Switching the mode off and switching to this same page (with its query
+    parameters) hands the request to app.py, which runs it through `st.navigation`.
+    The mode is process-wide and never comes back on a real server, so only a
+    session's first page run is checked (AppTest resets the mode before every run,
+    and acting on a later run would drop the click that started it).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if st.session_state.get(NAV_CHECKED):
+        return
+    st.session_state[NAV_CHECKED] = True
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.switch_page(f"pages/{Path(page_file).name}", query_params=st.query_params.to_dict())
 
 
 @st.cache_data(show_spinner=False)

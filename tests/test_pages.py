@@ -222,6 +222,23 @@ def test_result_links_each_pattern_to_its_explainer(at: AppTest) -> None:
     assert any("condition=sciatica" in str(p.proto) for p in links), [str(p.proto) for p in links]
 
 
+def test_changed_answers_mark_the_result_out_of_date(at: AppTest) -> None:
+    _upload(at, json.dumps(VIGNETTES["P10"]["answers"]).encode())
+    assert not at.warning
+    at.session_state["answers"] = {**VIGNETTES["P10"]["answers"], "pain_now": 2}
+    at.run()
+    assert any("out of date" in w.value for w in at.warning)
+    assert not at.error  # not an emergency: no red box
+
+
+def test_changed_answers_that_are_an_emergency_show_the_red_box_first(at: AppTest) -> None:
+    _upload(at, json.dumps(VIGNETTES["P10"]["answers"]).encode())
+    at.session_state["answers"] = {**VIGNETTES["P10"]["answers"], "bladder_change": True}
+    at.run()
+    assert at.error and level_text("emergency").headline in at.error[0].value
+    assert triage_text().emergency_action in at.error[0].value
+
+
 def test_start_over_clears_the_answers(at: AppTest) -> None:
     _upload(at, json.dumps(VIGNETTES["P10"]["answers"]).encode())
     button(at, "Start over").click().run()

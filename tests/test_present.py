@@ -192,3 +192,15 @@ def _strings(node) -> list[str]:
 @pytest.mark.parametrize("text", _strings(present.page_text()), ids=lambda t: t[:30])
 def test_page_words_are_plain(text: str) -> None:
     assert grade(text) <= MAX_GRADE, text
+
+
+def test_answers_changed() -> None:
+    from backcare import assess
+    from backcare.present import answers_changed
+
+    answers = {"age": 40, "worse_with": ["walking", "bending"], "fever": False}
+    result = assess(answers)
+    assert not answers_changed(dict(answers), result)
+    assert not answers_changed({**answers, "worse_with": ["bending", "walking"]}, result)
+    assert answers_changed({**answers, "fever": True}, result)
+    assert answers_changed({**answers, "pain_now": 99}, result)  # now invalid: not current

@@ -31,6 +31,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -138,13 +139,9 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[str]:
-    """Run the app once per session on a free localhost port; yield its URL."""
-    problem = browser_problem()
-    if problem:
-        _skip_or_fail(problem)
-    tmp = tmp_path_factory.mktemp("streamlit")
+@contextmanager
+def running_app(tmp: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a free localhost port with its own database; yield its URL."""
     port = free_port()
     log = tmp / "streamlit.log"
     env = {
@@ -165,7 +162,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)
-        _warm_up(browser, url)
         yield url
     finally:
         proc.terminate()
@@ -176,15 +172,24 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[str]:
             proc.wait()
 
 
-def _warm_up(browser, url: str) -> None:
-    """Open the main page once, so the app's pages are known before any deep link.
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[str]:
+    """The app, started once per test session. The first test opens it cold."""
+    problem = browser_problem()
+    if problem:
+        _skip_or_fail(problem)
+    with running_app(tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
 
-    Without this, the very first visit to a page URL after the server starts
-    shows a "Page not found" box over the right page (a Streamlit bug with
-    st.navigation, streamlit/streamlit#8860).
-    """
-    for page in _watched_page(browser, DESKTOP):
-        goto(page, url)
+
+@pytest.fixture
+def fresh_app_url(tmp_path: Path, browser) -> Iterator[str]:
+    """A server of its own that nobody has opened yet (for first-visit behaviour)."""
+    problem = browser_problem()
+    if problem:
+        _skip_or_fail(problem)
+    with running_app(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

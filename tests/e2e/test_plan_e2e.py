@@ -13,7 +13,7 @@ WORDS = planner_text()["page"]
 
 @pytest.mark.browser
 def test_build_a_plan_and_download_the_calendar(page, app_url, artifacts):
-    goto(page, f"{app_url}/exercise-plan")
+    goto(page, f"{app_url}/exercise_plan")
     page.get_by_role("heading", name=WORDS["title"]).wait_for()
     # Answer one quick safety question: weak bones (the form's default days are Mon, Wed, Fri).
     osteo = page.locator('[data-testid="stRadio"]').filter(has_text="osteoporosis")
