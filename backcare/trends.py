@@ -86,6 +86,21 @@ def wording() -> dict[str, Any]:
     return load_yaml("progress.yaml")
 
 
+MAX_DATE_LABELS = 8
+
+
+def day_axis(dates: Sequence[Any]) -> alt.Axis:
+    """Date ticks on whole days only, about 8 at most.
+
+    Left alone, Vega-Lite puts a tick at midday when there are only a few days,
+    and the axis prints the same date twice.
+    """
+    days = pd.to_datetime(pd.Series(list(dates)))
+    span = int((days.max() - days.min()).days) + 1 if len(days) else 1
+    step = max(1, -(-span // MAX_DATE_LABELS))
+    return alt.Axis(format="%b %d", tickCount={"interval": "day", "step": step})
+
+
 def _points(value: float) -> str:
     value = abs(round(value, 1))
     shown = f"{value:g}"
@@ -305,7 +320,7 @@ def pain_chart(
         "average": label["average"],
     }
     long["series"] = long["series"].map(names)
-    x = alt.X("date:T", timeUnit="utcyearmonthdate", title=None)
+    x = alt.X("date:T", timeUnit="utcyearmonthdate", title=None, axis=day_axis(long["date"]))
     y = alt.Y("value:Q", title=label["pain_axis"], scale=alt.Scale(domain=[0, 10]))
     color = alt.Color(
         "series:N", title=None, sort=list(names.values()), legend=alt.Legend(orient="bottom")
@@ -335,7 +350,8 @@ def activity_chart(
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("date:T", timeUnit="utcyearmonthdate", title=None),
+            x=alt.X("date:T", timeUnit="utcyearmonthdate", title=None,
+                    axis=day_axis(frame["date"])),
             xOffset="kind:N",
             y=alt.Y("minutes:Q", title=label["activity_axis"]),
             color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom")),

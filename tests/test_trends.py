@@ -161,3 +161,12 @@ def test_charts_draw_only_the_latest_weeks_of_a_long_diary():
     assert len(drawn) == trends.CHART_DAYS
     assert max(drawn) == TODAY.isoformat()
     trends.activity_chart(long_diary, None).to_dict()  # no row-limit error either
+
+
+@pytest.mark.parametrize(("days", "step"), [(1, 1), (2, 1), (8, 1), (9, 2), (60, 8), (182, 23)])
+def test_date_axis_ticks_whole_days_at_most_about_8_labels(days, step):
+    start = dt.date(2026, 1, 1)
+    dates = [start + dt.timedelta(days=i) for i in range(days)]
+    axis = trends.day_axis(dates).to_dict()
+    assert axis["tickCount"] == {"interval": "day", "step": step}
+    assert -(-days // step) <= trends.MAX_DATE_LABELS
