@@ -3,9 +3,6 @@
 #   bash scripts/run-app.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3}
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+. scripts/venv.sh
+ensure_venv requirements.txt
 exec .venv/bin/python -m streamlit run app.py "$@"
