@@ -8,7 +8,6 @@ from pathlib import Path
 
 from ..answers import ValidationError
 from ..engine import assess
-from ..report import build_report
 from ..storage import StorageError
 from .common import EXIT_OK, UserError, invalid_answers, read_json
 from .diary import DB_HELP, open_db
@@ -45,6 +44,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from exc
     finally:
         store.close()
+    # Imported here: the PDF stack (fpdf2, altair, pandas, vl-convert) takes about
+    # 1 s and 160 MB to load, which no other command should pay for.
+    from ..report import build_report
+
     pdf = build_report(
         result=assessment.to_dict(), answers=assessment.answers, entries=entries, plan=plan
     )
