@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 from collections.abc import Sequence
 
@@ -24,9 +23,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in MODULES:
-        # TEMPORARY while the commands are being written in parallel: skip absent ones.
-        if importlib.util.find_spec(f"backcare.commands.{name}") is None:
-            continue
         importlib.import_module(f"backcare.commands.{name}").register(sub)
     return parser
 

@@ -1,0 +1,1 @@
+"""BackCare benchmarks: ``python -m bench`` (never part of the test suite)."""
