@@ -25,17 +25,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from bench.servers import start as start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -56,7 +53,6 @@ LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension"}
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 #: Waiting limits for a slow, shared machine. They bound a wait; nothing asserts on time.
-STARTUP_LIMIT_S = 90
 STEP_LIMIT_MS = 30_000
 RUN_START_LIMIT_MS = 1_000
 _SCRIPT_STATE = (
@@ -112,26 +108,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         )
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_LIMIT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early; log:\n{log.read_text()[-3000:]}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(
-            url + "/_stcore/health", timeout=2
-        ) as r:
-            if r.status == 200:
-                return
-        time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not become healthy; log:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     """Where screenshots go (kept as test artifacts, not committed)."""
@@ -141,35 +117,16 @@ def artifacts() -> Path:
 
 @contextmanager
 def running_app(tmp: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free localhost port with its own database; yield its URL."""
-    port = free_port()
-    log = tmp / "streamlit.log"
-    env = {
-        **os.environ,
-        "BACKCARE_DB_URL": f"sqlite:///{tmp / 'backcare-e2e.sqlite'}",
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-    }
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    """`streamlit run app.py` on a free localhost port with its own database; yield its URL.
+
+    The same launcher as the benchmark's (`bench.servers`), so both run the app
+    the way a person does.
+    """
+    server = start_server(ROOT / "app.py", tmp)
     try:
-        _wait_healthy(url, proc, log)
-        yield url
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        server.stop()
 
 
 @pytest.fixture(scope="session")

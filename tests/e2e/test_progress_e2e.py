@@ -33,7 +33,7 @@ def test_log_a_day_and_see_it_on_the_chart(page, app_url, artifacts):
     page.get_by_text(WORDS["saved"].format(date=today.isoformat())).wait_for()
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.locator("svg").wait_for()
-    day = f"{today:%b} {today.day}, {today.year}"
+    day = f"{today:%b %d}"  # the axis format (trends.day_axis)
     labels = chart.locator("[aria-label]").evaluate_all(
         "els => els.map(e => e.getAttribute('aria-label'))"
     )
