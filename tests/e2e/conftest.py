@@ -85,7 +85,7 @@ def _skip_or_fail(reason: str) -> None:
     message = f"browser tests cannot run: {reason}"
     if on_ci():
         pytest.fail(message + " (CI=true: a missing browser is a failure)", pytrace=False)
-    pytest.skip(message)
+    pytest.skip(reason=message)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
