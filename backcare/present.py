@@ -108,7 +108,7 @@ class ResultView:
     unanswered: tuple[AnswerQuote, ...]
 
 
-PAGE_TEXT_SECTIONS = ("home", "check", "results")
+PAGE_TEXT_SECTIONS = ("home", "check", "results", "conditions")
 
 
 @cache

@@ -18,6 +18,7 @@ ui.use_app_navigation(__file__)
 
 PAGE = present.CONDITIONS_PAGE
 PARAM = present.CONDITION_PARAM
+words = present.page_text()["conditions"]
 
 
 @st.cache_data(show_spinner=False)
@@ -26,10 +27,10 @@ def load_explainers() -> tuple[conditions.Explainer, ...]:
 
 
 def show_explainer(explainer: conditions.Explainer) -> None:
-    st.page_link(PAGE, label="All conditions", icon=":material/arrow_back:")
+    st.page_link(PAGE, label=words["all_conditions"], icon=":material/arrow_back:")
     st.title(explainer.title)
     if explainer.other_names:
-        st.caption("Also called: " + ", ".join(explainer.other_names))
+        st.caption(f"{words['also_called']} {', '.join(explainer.other_names)}")
     ui.not_a_diagnosis()
     if explainer.summary:
         st.markdown(f"**{explainer.summary}**")
@@ -43,14 +44,14 @@ def show_explainer(explainer: conditions.Explainer) -> None:
 
 
 def show_list(explainers: tuple[conditions.Explainer, ...]) -> None:
-    st.title("Conditions")
+    st.title(words["title"])
     ui.not_a_diagnosis()
     query = st.text_input(
-        "Search conditions", placeholder="For example: leg pain, stiff, thin bones", key="search"
+        words["search_label"], placeholder=words["search_placeholder"], key="search"
     )
     found = conditions.search(query, explainers)
     if not found:
-        st.info("Nothing matches your search. Try fewer words, or other words.")
+        st.info(words["no_match"])
     for explainer in found:
         with st.container(border=True):
             st.page_link(
@@ -68,7 +69,7 @@ def main() -> None:
     try:
         explainers = load_explainers()
     except ContentError as exc:
-        st.error(f"The condition pages could not be loaded. {exc}")
+        st.error(f"{words['not_loaded']} {exc}")
         ui.emergency_signs()
         return
     wanted = st.query_params.get(PARAM)
@@ -81,7 +82,7 @@ def main() -> None:
             show_explainer(explainer)
             return
         # The raw value is not echoed: it could hold Markdown (links or images).
-        st.warning("That link does not match any condition we have. Pick one from the list below.")
+        st.warning(words["unknown_link"])
     # The list has no condition open: keep the address bar in step with that.
     st.query_params.clear()
     show_list(explainers)

@@ -189,9 +189,17 @@ def _strings(node) -> list[str]:
     return []
 
 
+#: Flesch-Kincaid means nothing on a button label: "Conditions" alone scores
+#: grade 20. Texts this short are labels, scored by length instead.
+LABEL_MAX_WORDS = 3
+
+
 @pytest.mark.parametrize("text", _strings(present.page_text()), ids=lambda t: t[:30])
 def test_page_words_are_plain(text: str) -> None:
-    assert grade(text) <= MAX_GRADE, text
+    if len(text.split()) <= LABEL_MAX_WORDS:
+        assert not text.rstrip().endswith("."), f"a sentence this short: {text!r}"
+    else:
+        assert grade(text) <= MAX_GRADE, text
 
 
 def test_answers_changed() -> None:
