@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..answers import ValidationError
-from ..engine import assess
-from .common import EXIT_OK, invalid_answers, print_json, read_json
+from .common import EXIT_OK, assess_file, print_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,10 +19,5 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    answers = read_json(args.file)
-    try:
-        result = assess(answers)
-    except ValidationError as exc:
-        raise invalid_answers(args.file, exc) from exc
-    print_json(result.to_dict())
+    print_json(assess_file(args.file).to_dict())
     return EXIT_OK

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ..answers import ValidationError
+from ..engine import assess
+from ..results import Assessment
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -39,6 +41,14 @@ def read_json(name: str) -> Any:
         raise UserError(
             f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from exc
+
+
+def assess_file(name: str) -> Assessment:
+    """Read a JSON answer set (or ``-``) and assess it; bad answers become a `UserError`."""
+    try:
+        return assess(read_json(name))
+    except ValidationError as exc:
+        raise invalid_answers(name, exc) from exc
 
 
 def invalid_answers(source: str, exc: ValidationError) -> UserError:

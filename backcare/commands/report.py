@@ -6,10 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..answers import ValidationError
-from ..engine import assess
 from ..storage import StorageError
-from .common import EXIT_OK, UserError, invalid_answers, read_json
+from .common import EXIT_OK, UserError, assess_file
 from .diary import DB_HELP, open_db
 
 
@@ -32,11 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    answers = read_json(args.answers)
-    try:
-        assessment = assess(answers)
-    except ValidationError as exc:
-        raise invalid_answers(args.answers, exc) from exc
+    assessment = assess_file(args.answers)
     store = open_db(args.db)
     try:
         entries, plan = store.entries(), store.latest_plan()
