@@ -100,6 +100,13 @@ def _para(pdf: FPDF, text: str, style: str = "", size: int = 10) -> None:
     pdf.set_font("Helvetica", "", 10)
 
 
+def _label(pdf: FPDF, text: str, body_size: int = 10) -> None:
+    """A bold sub-label on its own line; the text after it is set in `body_size`."""
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 6, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Helvetica", "", body_size)
+
+
 def _bullet(pdf: FPDF, text: str) -> None:
     pdf.set_x(pdf.l_margin + 3)
     pdf.multi_cell(0, 5, latin1(f"- {text}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -135,16 +142,12 @@ def _assessment(
     _para(pdf, level.action)
     reasons = [r.get("text", "") for r in result.get("reasons", [])]
     if reasons:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(0, 6, latin1(words["reasons"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("Helvetica", "", 10)
+        _label(pdf, words["reasons"])
         for text in reasons:
             _bullet(pdf, text)
     names = pattern_text()
     patterns = result.get("patterns", [])
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 6, latin1(words["patterns"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Helvetica", "", 10)
+    _label(pdf, words["patterns"])
     if not patterns:
         _bullet(pdf, words["no_patterns"])
     for p in patterns[:4]:
@@ -152,9 +155,7 @@ def _assessment(
         _bullet(pdf, f"{name} ({p['strength']})")
     lines = _answer_lines(answers)
     if lines:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(0, 6, latin1(words["key_answers"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("Helvetica", "", 9)
+        _label(pdf, words["key_answers"], body_size=9)
         for line in lines:
             _bullet(pdf, line)
         pdf.set_font("Helvetica", "", 10)
@@ -204,9 +205,7 @@ def _diary(pdf: FPDF, entries: Sequence[DiaryEntry], today: dt.date) -> None:
         pdf.cell(0, 5, latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     noted = [e for e in reversed(recent) if e.notes.strip()][:NOTES_SHOWN]
     if noted:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(0, 6, latin1(words["recent_notes"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("Helvetica", "", 9)
+        _label(pdf, words["recent_notes"], body_size=9)
         for e in noted:
             note = " ".join(e.notes.split())
             note = note if len(note) <= NOTE_CHARS else note[: NOTE_CHARS - 3] + "..."
