@@ -469,13 +469,8 @@ def test_search_never_fails_and_returns_each_explainer_at_most_once(query: str) 
 
 
 @pytest.fixture
-def at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("BACKCARE_DB_URL", f"sqlite:///{tmp_path / 'conditions.sqlite'}")
-    monkeypatch.delenv("BACKCARE_STORAGE", raising=False)
-    app = AppTest.from_file(APP, default_timeout=30)
-    app.run()
-    app.switch_page("pages/conditions.py")
-    return app
+def at(started_app: AppTest) -> AppTest:
+    return started_app.switch_page("pages/conditions.py")
 
 
 def links(at: AppTest) -> list[str]:

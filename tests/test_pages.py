@@ -26,12 +26,8 @@ MAX_STEPS = len(load_questionnaire().steps) + 3
 
 
 @pytest.fixture
-def at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("BACKCARE_DB_URL", f"sqlite:///{tmp_path / 'pages.sqlite'}")
-    monkeypatch.delenv("BACKCARE_STORAGE", raising=False)
-    app = AppTest.from_file(APP, default_timeout=30)
-    app.run()
-    return app
+def at(started_app: AppTest) -> AppTest:
+    return started_app
 
 
 def widget(at: AppTest, key: str):
