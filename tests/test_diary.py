@@ -287,3 +287,20 @@ def test_json_export_is_a_list_with_the_columns():
     data = json.loads(diary.to_json([entry]))
     assert list(data[0]) == list(diary.COLUMNS)
     assert data[0]["exercises"] == [LIBRARY[0]] and data[0]["leg_pain"] is True
+
+
+HEADER = "date,pain_now,pain_worst,active_minutes,exercises,leg_pain,sleep,notes\n"
+
+
+@pytest.mark.parametrize(("name", "text", "entries"), [
+    ("diary.csv", HEADER, []),          # a header alone: a valid, empty diary
+    ("diary.json", "[]", []),
+])
+def test_an_empty_diary_file_is_valid_and_empty(name, text, entries):
+    assert diary.parse_file(name, text) == entries
+
+
+@pytest.mark.parametrize("text", ["", "   \n"])
+def test_an_empty_file_says_the_columns_are_missing(text):
+    with pytest.raises(diary.DiaryError, match="empty"):
+        diary.parse_file("diary.csv", text)
