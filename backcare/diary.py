@@ -256,15 +256,6 @@ def check_entry(
     return DiaryEntry(**out), []
 
 
-def make_entry(raw: Mapping[str, Any], **kwargs: Any) -> DiaryEntry:
-    """Check one entry and return it, or raise `DiaryError` naming each bad field."""
-    entry, errors = check_entry(raw, **kwargs)
-    if errors:
-        raise DiaryError(errors)
-    assert entry is not None
-    return entry
-
-
 def check_rows(
     rows: Iterable[Mapping[str, Any]],
     *,

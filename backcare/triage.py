@@ -97,7 +97,6 @@ RULES: tuple[Rule, ...] = (
     Rule("thoracic_pain", S, signs.THORACIC_PAIN),
     Rule("psychosocial_high", S, Fact("psychosocial_high", _psychosocial_high)),
 )
-RULE_BY_ID = {r.id: r for r in RULES}
 
 #: Every answer key an emergency or urgent rule reads, in questionnaire order:
 #: the safety questions that must be asked before a self-care result.
