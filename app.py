@@ -6,7 +6,7 @@ Run it with:  streamlit run app.py
 
 Each page's address is its file name (``/symptom_check``, ``/conditions``...).
 Keep it that way: on a fresh server Streamlit first resolves a deep link by
-file name (see `pages.ui.use_app_navigation`), so a custom ``url_path`` would
+file name (see `pages.shell.ui.use_app_navigation`), so a custom ``url_path`` would
 show a "Page not found" box there.
 """
 

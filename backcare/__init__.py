@@ -4,9 +4,9 @@ Not a diagnosis. ``assess(answers)`` turns an answer set (spec section 1) into
 a triage level with reasons, ranked patterns and scores.
 """
 
-from .answers import FIELDS, KEYS, FieldError, ValidationError, validate
-from .engine import assess
-from .results import Assessment, Level, PatternMatch, Reason, Scores, Strength
+from backcare.engine.answers import FIELDS, KEYS, FieldError, ValidationError, validate
+from backcare.engine.evaluate import assess
+from backcare.engine.results import Assessment, Level, PatternMatch, Reason, Scores, Strength
 
 __all__ = [
     "FIELDS",

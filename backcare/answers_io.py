@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from .answers import KEYS, ValidationError, validate
+from backcare.engine.answers import KEYS, ValidationError, validate
 
 #: A full answer set is about 2 kB; anything far larger is not an answers file.
 MAX_BYTES = 100_000

@@ -36,9 +36,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .answers import FIELD_BY_KEY, Field, FieldError, Kind, ValidationError, validate
-from .engine import assess
-from .results import Assessment
+from backcare.engine.answers import FIELD_BY_KEY, Field, FieldError, Kind, ValidationError, validate
+from backcare.engine.evaluate import assess
+from backcare.engine.results import Assessment
 
 #: The columns added after the input columns, in this order.
 RESULT_COLUMNS: tuple[str, ...] = ("triage", "top_pattern", "patterns", "reasons", "error")

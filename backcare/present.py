@@ -15,12 +15,17 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .answers import ValidationError, validate
-from .content import ContentError, level_text, load_yaml, pattern_text, triage_text
-from .engine import assess
-from .questionnaire import Question, Questionnaire, Step
-from .results import Assessment, Level, Strength
-from .scores import ACUTE_BELOW_WEEKS, CHRONIC_ABOVE_WEEKS, PSYCHOSOCIAL_ITEMS, PSYCHOSOCIAL_LABEL
+from backcare.content.questionnaire import Question, Questionnaire, Step
+from backcare.engine.answers import ValidationError, validate
+from backcare.engine.evaluate import assess
+from backcare.engine.results import Assessment, Level, Strength
+from backcare.engine.scores import (
+    ACUTE_BELOW_WEEKS,
+    CHRONIC_ABOVE_WEEKS,
+    PSYCHOSOCIAL_ITEMS,
+    PSYCHOSOCIAL_LABEL,
+)
+from backcare.engine.wording import ContentError, level_text, load_yaml, pattern_text, triage_text
 
 #: Alert style per level. Colour is never the only signal: each banner also
 #: carries the level's icon and its title and action in words.

@@ -26,7 +26,7 @@ import pandas as pd
 
 from backcare import ValidationError, assess
 from backcare.batch import csv_rows, plan_columns, read_row
-from backcare.cli import main
+from backcare.cli.main import main
 from bench.gen import write_csv
 from bench.stats import ROOT, Figure, ratios, timed
 

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from backcare.questionnaire import load as load_questionnaire
+from backcare.content.questionnaire import load as load_questionnaire
 from bench import servers
 from bench.stats import CHROMIUM, ROOT, Figure, ratios
 

@@ -11,7 +11,7 @@ import csv
 import random
 from pathlib import Path
 
-from backcare.answers import FIELDS, Field, Kind
+from backcare.engine.answers import FIELDS, Field, Kind
 
 #: Share of cells left empty (not answered).
 EMPTY_SHARE = 0.15

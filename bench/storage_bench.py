@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 from backcare import assess
-from backcare.diary import DiaryEntry, parse_csv, to_csv
-from backcare.report import build_report
-from backcare.storage import open_store
+from backcare.diary.entries import DiaryEntry, parse_csv, to_csv
+from backcare.diary.report import build_report
+from backcare.diary.storage import open_store
 
 DAYS = 3650
 REPEATS = 5

@@ -1,7 +1,7 @@
 """Conditions page: search and read the plain-English explainers.
 
 A thin shell. The explainers, their order and the search live in
-`backcare.conditions` and `data/conditions/*.md`; this page reads the search box
+`backcare.content.conditions` and `data/conditions/*.md`; this page reads the search box
 and the ``?condition=<id>`` deep link (used by the Results page) and shows what
 comes back. Unknown ids get a friendly message, never an error.
 """
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from backcare import conditions, present
-from backcare.content import ContentError
-from pages import ui
+from backcare import present
+from backcare.content import conditions
+from backcare.engine.wording import ContentError
+from pages.shell import ui
 
 ui.use_app_navigation(__file__)
 

@@ -1,6 +1,6 @@
 """Exercise plan: the person's free time in, a safe week-by-week plan out.
 
-Layout only. `backcare.planner.plan` makes every decision (what is safe, how
+Layout only. `backcare.planner.build.plan` makes every decision (what is safe, how
 much, when); the words come from `data/planner.yaml` and the exercise library.
 The plan is kept in ``st.session_state["plan"]`` (the `python -m backcare plan`
 JSON shape) for the Progress page and the doctor's report.
@@ -16,11 +16,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from backcare import ValidationError, plan_export, planner
-from backcare import exercises as library
-from backcare.plan_model import FITNESS, MINUTES_RANGE, WEEKDAYS, WEEKS_RANGE, ProfileError
-from backcare.plan_model import planner_text as _planner_text
-from pages import ui
+from backcare import ValidationError
+from backcare.planner import build as planner
+from backcare.planner import export as plan_export
+from backcare.planner import library
+from backcare.planner.model import FITNESS, MINUTES_RANGE, WEEKDAYS, WEEKS_RANGE, ProfileError
+from backcare.planner.model import planner_text as _planner_text
+from pages.shell import ui
 
 ui.use_app_navigation(__file__)
 

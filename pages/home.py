@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from backcare import present
-from backcare.storage import StorageError
-from pages import store, ui
+from backcare.diary.storage import StorageError
+from pages.shell import store, ui
 
 ui.use_app_navigation(__file__)
 

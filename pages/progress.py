@@ -1,7 +1,7 @@
 """Progress: log a day, see the trend and charts, move the diary, get the doctor's report.
 
-A thin shell: the checks are `backcare.diary`, the trend and charts
-`backcare.trends`, the storage `pages.store`. Notes are shown only through
+A thin shell: the checks are `backcare.diary.entries`, the trend and charts
+`backcare.diary.trends`, the storage `pages.shell.store`. Notes are shown only through
 st.dataframe (plain text), never as Markdown or HTML.
 """
 
@@ -11,9 +11,10 @@ import datetime as dt
 
 import streamlit as st
 
-from backcare import diary, trends
-from pages import store as store_mod
-from pages import ui
+from backcare.diary import entries as diary
+from backcare.diary import trends
+from pages.shell import store as store_mod
+from pages.shell import ui
 
 ui.use_app_navigation(__file__)
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from backcare import present
 from backcare.answers_io import FILE_NAME, MIME, dump_answers, to_jsonable
-from pages import store, ui
+from pages.shell import store, ui
 
 ui.use_app_navigation(__file__)
 

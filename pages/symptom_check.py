@@ -17,8 +17,8 @@ from typing import Any
 import streamlit as st
 
 from backcare import present
-from backcare.answers import Kind
-from pages import ui
+from backcare.engine.answers import Kind
+from pages.shell import ui
 
 ui.use_app_navigation(__file__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backcare.answers import FIELDS, Kind
+from backcare.engine.answers import FIELDS, Kind
 
 #: The most reassuring valid answer for every key: all yes/no questions "no",
 #: choices at their calm end, no lists ticked. A 30-year-old with 1 week of mild pain.

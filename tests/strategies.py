@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from backcare.answers import FIELD_BY_KEY, FIELDS, Field, Kind
+from backcare.engine.answers import FIELD_BY_KEY, FIELDS, Field, Kind
 
 
 def valid_value(field: Field) -> st.SearchStrategy:

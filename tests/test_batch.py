@@ -16,7 +16,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backcare import assess
-from backcare.answers import FIELD_BY_KEY, FIELDS, KEYS, Kind, ValidationError
 from backcare.batch import (
     RESULT_COLUMNS,
     csv_rows,
@@ -27,7 +26,8 @@ from backcare.batch import (
     result_cells,
     score_rows,
 )
-from backcare.cli import main
+from backcare.cli.main import main
+from backcare.engine.answers import FIELD_BY_KEY, FIELDS, KEYS, Kind, ValidationError
 from tests.helpers import ROOT, load_vignettes
 
 VALID = [v for v in load_vignettes() if "error_keys" not in v["expect"]]
@@ -389,7 +389,7 @@ MEMORY_SLACK_KB = 6_000
 
 _PEAK_RSS = textwrap.dedent("""
     import resource, sys
-    from backcare.cli import main
+    from backcare.cli.main import main
     code = main(["score", sys.argv[1], "-o", sys.argv[2], "--progress", "never"])
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     sys.exit(code)

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from backcare.cli import main
-from backcare.commands import MODULES
+from backcare.cli import MODULES
+from backcare.cli.main import main
 from tests.answer_sets import all_no
 from tests.helpers import ROOT
 

@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from backcare import conditions
-from backcare.content import ContentError, pattern_text, triage_text
-from backcare.patterns import FRACTURE_ALIAS, ORDER, SERIOUS
-from backcare.scores import ACUTE_BELOW_WEEKS, CHRONIC_ABOVE_WEEKS
+from backcare.content import conditions
+from backcare.engine.patterns import FRACTURE_ALIAS, ORDER, SERIOUS
+from backcare.engine.scores import ACUTE_BELOW_WEEKS, CHRONIC_ABOVE_WEEKS
+from backcare.engine.wording import ContentError, pattern_text, triage_text
 from tests.helpers import ROOT, SHARED
 from tests.readability import MAX_GRADE, grade
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from backcare import content
-from backcare.patterns import ORDER
-from backcare.results import Level
-from backcare.triage import RULES
+from backcare.engine import wording as content
+from backcare.engine.patterns import ORDER
+from backcare.engine.results import Level
+from backcare.engine.triage import RULES
 from tests.readability import MAX_GRADE, grade
 
 TEXT = content.triage_text()

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backcare import diary
-from backcare.diary import DiaryEntry, DiaryError, check_entry, parse_csv, parse_json
-from backcare.storage import memory_store, open_store
+from backcare.diary import entries as diary
+from backcare.diary.entries import DiaryEntry, DiaryError, check_entry, parse_csv, parse_json
+from backcare.diary.storage import memory_store, open_store
 from tests.helpers import ROOT
 
 TODAY = dt.date(2026, 6, 15)

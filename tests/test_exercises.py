@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import textstat
 
-from backcare import exercises as lib
-from backcare.exercises import CATEGORIES, EQUIPMENT, MOVEMENTS, TARGETS, Dose
-from backcare.plan_model import planner_text
+from backcare.planner import library as lib
+from backcare.planner.library import CATEGORIES, EQUIPMENT, MOVEMENTS, TARGETS, Dose
+from backcare.planner.model import planner_text
 
 MAX_GRADE = 8
 MIN_WORDS_TO_GRADE = 5
@@ -106,7 +106,7 @@ def test_planner_wording_reading_grade():
 
 
 def test_every_safety_rule_has_a_reason_for_each_tag():
-    from backcare.planner import BONE_AVOID, STENOSIS_AVOID
+    from backcare.planner.build import BONE_AVOID, STENOSIS_AVOID
 
     reasons = planner_text()["left_out"]
     assert {f"bone_{t}" for t in BONE_AVOID} | {f"stenosis_{t}" for t in STENOSIS_AVOID} <= set(

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from backcare import assess
-from backcare.plan_model import planner_text
+from backcare.planner.model import planner_text
 from tests.helpers import ROOT
 
 APP = str(ROOT / "app.py")
@@ -93,7 +93,7 @@ def test_emergency_assessment_gets_no_plan_and_sees_the_signs():
     assert planner_text()["refused"]["emergency"]["why"] in shown
     assert WORDS["submit"] not in [b.label for b in at.button]
     assert at.session_state["plan"]["refused"]
-    from backcare.content import triage_text
+    from backcare.engine.wording import triage_text
 
     assert triage_text().emergency_signs[0] in shown
 
@@ -127,7 +127,7 @@ def test_form_choices_reach_the_plan():
 
 def test_the_calendar_download_is_a_real_calendar():
     at = submit(open_page())
-    from backcare import plan_export
+    from backcare.planner import export as plan_export
 
     plan = at.session_state["plan"]
     events = icalendar.Calendar.from_ical(plan_export.to_ics(plan)).walk("VEVENT")

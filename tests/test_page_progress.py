@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from backcare import assess
-from backcare.diary import DiaryEntry
-from backcare.storage import open_store
-from backcare.trends import wording
+from backcare.diary.entries import DiaryEntry
+from backcare.diary.storage import open_store
+from backcare.diary.trends import wording
 from tests.helpers import ROOT
 
 APP = str(ROOT / "app.py")
@@ -138,7 +138,7 @@ def _record_twice() -> None:
     import streamlit as st
 
     from backcare import assess
-    from pages import store
+    from pages.shell import store
 
     result = assess({"age": 40, "pain_now": 4})
     store.record_assessment(dict(result.answers), result)

@@ -11,7 +11,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from backcare.cli import main
+from backcare.cli.main import main
 
 PROFILE = {"days": ["mon", "wed", "fri"], "minutes_per_session": 30, "start_date": "2026-12-01"}
 BONES = {"age": 68, "osteoporosis": True, "pain_now": 3, "trauma": "none"}

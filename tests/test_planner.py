@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from backcare import ValidationError, assess
-from backcare import exercises as lib
-from backcare import plan_export as export
-from backcare import planner as P
-from backcare.plan_model import WEEKDAYS, Plan, ProfileError, Refusal, planner_text
+from backcare.planner import build as P
+from backcare.planner import export
+from backcare.planner import library as lib
+from backcare.planner.model import WEEKDAYS, Plan, ProfileError, Refusal, planner_text
 
 VIGNETTE_FILE = Path(__file__).resolve().parents[2] / "shared/vignettes/public.json"
 VIGNETTES = (

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 
 from backcare import Level, assess, present
-from backcare.content import level_text, pattern_text, triage_text
-from backcare.questionnaire import load as load_questionnaire
-from backcare.scores import PSYCHOSOCIAL_LABEL
+from backcare.content.questionnaire import load as load_questionnaire
+from backcare.engine.scores import PSYCHOSOCIAL_LABEL
+from backcare.engine.wording import level_text, pattern_text, triage_text
 from tests.helpers import load_vignettes
 from tests.readability import MAX_GRADE, grade
 from tests.strategies import valid_answers

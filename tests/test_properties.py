@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backcare import ValidationError, assess
-from backcare.answers import FIELD_BY_KEY, Kind
-from backcare.scores import PSYCHOSOCIAL_ITEMS
-from backcare.triage import SAFETY_KEYS
+from backcare.engine.answers import FIELD_BY_KEY, Kind
+from backcare.engine.scores import PSYCHOSOCIAL_ITEMS
+from backcare.engine.triage import SAFETY_KEYS
 from tests.strategies import KEYS_AND_INVALID, valid_answers, valid_value
 
 SETTINGS = settings(max_examples=300, deadline=None,

@@ -6,9 +6,10 @@ import copy
 
 import pytest
 
-from backcare import FIELDS, questionnaire
-from backcare.content import load_yaml
-from backcare.triage import SAFETY_KEYS
+from backcare import FIELDS
+from backcare.content import questionnaire
+from backcare.engine.triage import SAFETY_KEYS
+from backcare.engine.wording import load_yaml
 from tests.readability import MAX_GRADE, grade
 
 Q = questionnaire.load()

@@ -1,7 +1,7 @@
 """docs/questionnaire.md is generated from the data file and kept current."""
 
-from backcare.questionnaire import load
-from backcare.questionnaire_doc import render
+from backcare.content.questionnaire import load
+from backcare.content.questionnaire_doc import render
 from tests.helpers import ROOT
 
 

@@ -12,10 +12,10 @@ import pypdf
 import pytest
 
 from backcare import assess
-from backcare.content import level_text, triage_text
-from backcare.diary import DiaryEntry
-from backcare.report import build_report, latin1
-from backcare.storage import open_store
+from backcare.diary.entries import DiaryEntry
+from backcare.diary.report import build_report, latin1
+from backcare.diary.storage import open_store
+from backcare.engine.wording import level_text, triage_text
 from tests.helpers import ROOT
 
 TODAY = dt.date(2026, 6, 30)

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from backcare import assess, storage
-from backcare.diary import DiaryEntry, to_csv
-from backcare.storage import StorageError, memory_store, open_store
+from backcare import assess
+from backcare.diary import storage
+from backcare.diary.entries import DiaryEntry, to_csv
+from backcare.diary.storage import StorageError, memory_store, open_store
 from tests.helpers import ROOT
 
 DAY = dt.date(2025, 1, 1)

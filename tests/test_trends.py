@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from backcare import trends
-from backcare.diary import DiaryEntry
-from backcare.scores import MEANINGFUL_PAIN_CHANGE
-from backcare.trends import Direction, summarise
+from backcare.diary import trends
+from backcare.diary.entries import DiaryEntry
+from backcare.diary.trends import Direction, summarise
+from backcare.engine.scores import MEANINGFUL_PAIN_CHANGE
 from tests.readability import MAX_GRADE, grade
 
 TODAY = dt.date(2026, 6, 30)

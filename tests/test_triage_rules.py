@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from backcare import assess
-from backcare.triage import RULES
+from backcare.engine.triage import RULES
 from tests.answer_sets import all_no
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from backcare import conditions
+from backcare.content import conditions
 from tests.e2e.conftest import goto, wait_for_app
 
 pytestmark = pytest.mark.browser

@@ -1,7 +1,7 @@
 """The very first visit to a fresh server may be a deep link (a shared
 `conditions?condition=...` link, or a bookmark). It must open that page inside
 the app's own navigation, with no "Page not found" box and no list of raw file
-names (Streamlit's pages-folder mode, see `pages.ui.use_app_navigation`)."""
+names (Streamlit's pages-folder mode, see `pages.shell.ui.use_app_navigation`)."""
 
 from __future__ import annotations
 

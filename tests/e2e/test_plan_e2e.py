@@ -5,7 +5,7 @@ from __future__ import annotations
 import icalendar
 import pytest
 
-from backcare.plan_model import planner_text
+from backcare.planner.model import planner_text
 from tests.e2e.conftest import goto, wait_for_app
 
 WORDS = planner_text()["page"]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from backcare.trends import wording
+from backcare.diary.trends import wording
 from tests.e2e.conftest import goto, wait_for_app
 
 WORDS = wording()["page"]

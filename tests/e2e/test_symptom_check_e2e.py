@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from backcare.answers import Kind
-from backcare.content import level_text, triage_text
+from backcare.content.questionnaire import Question
+from backcare.content.questionnaire import load as load_questionnaire
+from backcare.engine.answers import Kind
+from backcare.engine.wording import level_text, triage_text
 from backcare.present import page_text
-from backcare.questionnaire import Question
-from backcare.questionnaire import load as load_questionnaire
 from tests.e2e.conftest import DESKTOP, PHONE, exception_count, goto, wait_for_app
 from tests.helpers import ROOT, load_vignettes
 
@@ -30,7 +30,7 @@ GATE_TITLE = page_text()["check"]["gate_title"]
 #: The README screenshot is refreshed only on request (BACKCARE_UPDATE_README_SHOT=1),
 #: so a normal test run leaves committed files alone.
 README_SHOT = ROOT / "docs" / "img" / "results.png"
-#: Where a region sits in the body map, as fractions of the chart (see pages/ui.BODY_SHAPES).
+#: Where a region sits in the body map, as fractions of the chart (see pages/shell/ui.BODY_SHAPES).
 BODY_MAP_SPOT = {"lower_back": (50 / 140, 55.5 / 148)}
 
 

@@ -1,0 +1,169 @@
+"""``backcare score INPUT.csv -o OUTPUT.csv``: score many answer sets at once.
+
+Exit codes: 0 when every row was scored, 1 when any row failed (its ``error``
+cell says why), 2 when the file cannot be scored at all. The output is written
+to a temporary file beside it and moved into place only when the whole input
+was read, so an unusable input never leaves half a file (or clobbers an old
+one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from backcare.batch import BatchInputError, BatchSummary, csv_rows, score_rows
+from backcare.cli.common import EXIT_FAILED, EXIT_OK, UserError
+
+#: Move the progress bar once every this many rows: cheap, and still smooth.
+PROGRESS_EVERY = 500
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "score",
+        help="score a CSV file of answer sets, one a row, and write the results as CSV",
+        description="Score a CSV file of answer sets (one a row, columns named by answer keys). "
+        "The output keeps the input columns and adds triage, top_pattern, patterns, reasons "
+        "and error. Exit 0 if every row was scored, 1 if any row failed, 2 if the file "
+        "cannot be read. Not a diagnosis.",
+    )
+    p.add_argument("input", metavar="INPUT.csv", help="the CSV file, or - for standard input")
+    p.add_argument("-o", "--output", metavar="OUTPUT.csv", required=True,
+                   help="where to write the scored CSV, or - for standard output")
+    p.add_argument("--keep", metavar="COLUMN", action="append", default=[],
+                   help="a column that is not an answer (e.g. a record id) to carry through "
+                   "unscored; repeat for more")
+    p.add_argument("--jobs", metavar="N", type=int, default=1,
+                   help="score in N worker processes (0: one per CPU core); default 1")
+    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                   help="show a progress bar on standard error (auto: only on a terminal)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        summary = _score(args)
+    except BatchInputError as exc:
+        raise UserError(f"{args.input}: {exc}") from None
+    failed = f"; {summary.failed} failed (see the error column)" if summary.failed else ""
+    print(f"backcare score: scored {summary.scored} of {summary.rows} rows into "
+          f"{args.output}{failed}", file=sys.stderr)
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _score(args: argparse.Namespace) -> BatchSummary:
+    jobs = _jobs(args.jobs)
+    with _open_input(args.input) as (text, raw), _open_output(args.output) as out:
+        writer = csv.writer(out, lineterminator="\n")
+        with _progress(args, raw) as on_row:
+            return score_rows(csv_rows(text), writer, keep=args.keep, on_row=on_row,
+                              jobs=jobs)
+
+
+def _jobs(asked: int) -> int:
+    if asked < 0:
+        raise UserError(f"--jobs must be 0 (one per CPU core) or more, not {asked}")
+    return asked or os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def _open_input(name: str) -> Iterator[tuple[IO[str], IO[bytes]]]:
+    """The input as text (UTF-8, an Excel BOM ignored) and its raw bytes for progress."""
+    if name == "-":
+        raw: IO[bytes] = sys.stdin.buffer
+    else:
+        try:
+            raw = open(name, "rb")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            raise UserError(f"{name}: no such file") from None
+        except OSError as exc:
+            raise UserError(f"{name}: cannot read it ({exc.strerror})") from None
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    try:
+        yield text, raw
+    finally:
+        if name != "-":
+            text.close()
+
+
+@contextlib.contextmanager
+def _open_output(name: str) -> Iterator[IO[str]]:
+    """Write to a temporary file beside ``name``; move it into place only on success."""
+    if name == "-":
+        yield sys.stdout
+        return
+    target = Path(name)
+    with _cleanup_on_signals():
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                       dir=target.parent if str(target.parent) else ".")
+        except OSError as exc:
+            raise UserError(f"{name}: cannot write there ({exc.strerror})") from None
+        try:
+            with open(fd, "w", encoding="utf-8", newline="") as out:
+                yield out
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise UserError(f"{name}: cannot write there ({exc.strerror})") from None
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # gone already after a successful replace
+
+
+@contextlib.contextmanager
+def _cleanup_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into an exit that runs cleanup (no stray .part file)."""
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    caught = [s for s in (signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None]
+    try:
+        before = {s: signal.signal(s, stop) for s in caught}
+    except ValueError:  # not the main thread: leave signals alone
+        before = {}
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+
+
+@contextlib.contextmanager
+def _progress(args: argparse.Namespace, raw: IO[bytes]) -> Iterator[Callable[[], Any] | None]:
+    """A tqdm bar on standard error, by bytes read, when asked or on a terminal."""
+    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    if not show:
+        yield None
+        return
+    from tqdm import tqdm
+
+    total = os.path.getsize(args.input) if args.input != "-" else None
+    bar = tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, desc="scoring")
+    state = {"rows": 0, "at": 0}
+
+    def on_row() -> None:
+        state["rows"] += 1
+        if state["rows"] % PROGRESS_EVERY == 0:
+            with contextlib.suppress(OSError, ValueError):
+                at = raw.tell()
+                state["at"], step = at, at - state["at"]
+                bar.set_postfix_str(f"{state['rows']:,} rows", refresh=False)
+                bar.update(step)
+
+    try:
+        yield on_row
+    finally:
+        if total is not None:
+            bar.update(total - state["at"])
+        bar.close()

@@ -1,0 +1,425 @@
+"""The daily diary: one entry per day, its checks, and CSV/JSON import and export.
+
+Import is all-or-nothing: `parse_csv` and `parse_json` check every row before
+returning anything, and raise one `DiaryError` naming each bad row number and
+field. Only a fully valid file reaches the database (`Store.save_entries`,
+one transaction).
+
+Export protects spreadsheets from formula injection: a text cell starting with
+``= + - @``, a tab or a carriage return gets a leading ``'`` (OWASP, "CSV
+Injection"). Import removes exactly that prefix again, so export followed by
+import gives back the same diary.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+#: The file columns, in order (issue 5).
+COLUMNS = (
+    "date",
+    "pain_now",
+    "pain_worst",
+    "active_minutes",
+    "exercises",
+    "leg_pain",
+    "sleep",
+    "notes",
+)
+PAIN_MIN, PAIN_MAX = 0, 10
+MINUTES_MAX = 24 * 60
+NOTES_MAX = 2000
+SLEEP_CHOICES = ("good", "fair", "poor")
+EXERCISE_SEPARATOR = ";"
+EXERCISE_ID = re.compile(r"^[a-z][a-z0-9_]{0,59}$")  # as backcare.planner.library
+EARLIEST_DATE = dt.date(1900, 1, 1)
+#: A day of slack for time zones: "today" somewhere is already tomorrow.
+FUTURE_SLACK = dt.timedelta(days=1)
+YES = ("yes", "y", "true", "1")
+NO = ("no", "n", "false", "0")
+#: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_IMPORT_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class DiaryEntry:
+    """One day of the diary. ``sleep`` is None when not recorded."""
+
+    date: dt.date
+    pain_now: int
+    pain_worst: int
+    active_minutes: int
+    exercises: tuple[str, ...] = ()
+    leg_pain: bool = False
+    sleep: str | None = None
+    notes: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: the file columns, with exercises as a list."""
+        return {
+            "date": self.date.isoformat(),
+            "pain_now": self.pain_now,
+            "pain_worst": self.pain_worst,
+            "active_minutes": self.active_minutes,
+            "exercises": list(self.exercises),
+            "leg_pain": self.leg_pain,
+            "sleep": self.sleep,
+            "notes": self.notes,
+        }
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: which row (1 = first data row; 0 = the file), which field, what is wrong."""
+
+    row: int
+    field: str
+    problem: str
+
+    def message(self) -> str:
+        where = f"row {self.row}, " if self.row else ""
+        return f"{where}{self.field}: {self.problem}"
+
+
+class DiaryError(ValueError):
+    """Bad diary input: every problem found, so a person can fix them all at once."""
+
+    def __init__(self, errors: Iterable[RowError]):
+        self.errors: tuple[RowError, ...] = tuple(errors)
+        super().__init__("; ".join(e.message() for e in self.errors[:20]))
+
+
+# ---------------------------------------------------------------- exercise ids
+
+
+def known_exercise_ids() -> frozenset[str]:
+    """Every exercise id of the library (data/exercises.yaml, via backcare.planner.library)."""
+    from backcare.planner.library import library
+
+    return frozenset(library())
+
+
+def exercise_names() -> dict[str, str]:
+    """Exercise id -> its plain name, for showing a diary entry."""
+    from backcare.planner.library import library
+
+    return {k: v.name for k, v in library().items()}
+
+
+# ---------------------------------------------------------------- checking one entry
+
+
+def _int(value: Any, low: int, high: int) -> tuple[int | None, str | None]:
+    bad = f"got {_shown(value)}; allowed: a whole number from {low} to {high}"
+    if isinstance(value, bool):
+        return None, bad
+    if isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"[+-]?\d{1,6}(\.0*)?", text):
+            return None, bad
+        value = int(float(text))
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or not low <= value <= high:
+        return None, bad
+    return value, None
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _date(value: Any, today: dt.date) -> tuple[dt.date | None, str | None]:
+    bad = f"got {_shown(value)}; allowed: a date written as YYYY-MM-DD"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None, bad
+        if len(value.isoformat()) != 10:
+            return None, bad
+    if not isinstance(value, dt.date):
+        return None, bad
+    if value < EARLIEST_DATE:
+        return None, f"{value.isoformat()} is too long ago"
+    if value > today + FUTURE_SLACK:
+        return None, f"{value.isoformat()} is in the future"
+    return value, None
+
+
+def _bool(value: Any) -> tuple[bool | None, str | None]:
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, str) and value.strip().lower() in YES + NO:
+        return value.strip().lower() in YES, None
+    return None, f"got {_shown(value)}; allowed: yes or no"
+
+
+def _sleep(value: Any) -> tuple[str | None, str | None]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, str) and value.strip().lower() in SLEEP_CHOICES:
+        return value.strip().lower(), None
+    return None, f"got {_shown(value)}; allowed: good, fair, poor or empty"
+
+
+def _exercises(value: Any, library: frozenset[str]) -> tuple[tuple[str, ...], str | None]:
+    if value is None:
+        return (), None
+    if isinstance(value, str):
+        items = [v.strip() for v in value.split(EXERCISE_SEPARATOR)]
+        items = [v for v in items if v]
+    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        items = [v.strip() for v in value]
+    else:
+        return (), f"got {_shown(value)}; allowed: exercise ids separated by ;"
+    bad = [v for v in items if not EXERCISE_ID.match(v)]
+    if bad:
+        return (), f"{_shown(bad[0])} is not an exercise id (lower-case letters, digits and _)"
+    unknown = [v for v in items if v not in library]
+    if unknown:
+        return (), f"{_shown(unknown[0])} is not in the exercise library"
+    return tuple(dict.fromkeys(items)), None
+
+
+def _notes(value: Any) -> tuple[str | None, str | None]:
+    if value is None:
+        return "", None
+    if not isinstance(value, str):
+        return None, f"got {_shown(value)}; allowed: text"
+    if len(value) > NOTES_MAX:
+        return None, f"is {len(value)} characters long; allowed: up to {NOTES_MAX}"
+    if "\x00" in value:
+        return None, "contains a null character"
+    return value, None
+
+
+def check_entry(
+    raw: Mapping[str, Any],
+    *,
+    row: int = 0,
+    today: dt.date | None = None,
+    library: frozenset[str] | None = None,
+) -> tuple[DiaryEntry | None, list[RowError]]:
+    """Check one entry (from a form, CSV row or JSON object); return it or its problems.
+
+    Exercise ids must be in ``library`` (default: the exercise library).
+    """
+    today = today or dt.date.today()
+    lib = known_exercise_ids() if library is None else library
+    errors: list[RowError] = []
+    unknown = [k for k in raw if k not in COLUMNS]
+    errors += [RowError(row, str(k), "is not a diary column") for k in unknown]
+    out: dict[str, Any] = {}
+    checks: dict[str, Callable[[Any], tuple[Any, str | None]]] = {
+        "date": lambda v: _date(v, today),
+        "pain_now": lambda v: _int(v, PAIN_MIN, PAIN_MAX),
+        "pain_worst": lambda v: _int(v, PAIN_MIN, PAIN_MAX),
+        "active_minutes": lambda v: _int(v, 0, MINUTES_MAX),
+        "exercises": lambda v: _exercises(v, lib),
+        "leg_pain": _bool,
+        "sleep": _sleep,
+        "notes": _notes,
+    }
+    required = ("date", "pain_now", "pain_worst", "active_minutes", "leg_pain")
+    for name, check in checks.items():
+        value = raw.get(name)
+        if name in required and (value is None or (isinstance(value, str) and not value.strip())):
+            errors.append(RowError(row, name, "is missing"))
+            continue
+        cleaned, problem = check(value)
+        if problem:
+            errors.append(RowError(row, name, problem))
+        else:
+            out[name] = cleaned
+    if not errors and out["pain_worst"] < out["pain_now"]:
+        errors.append(
+            RowError(
+                row,
+                "pain_worst",
+                "is lower than pain_now; worst pain must be at least the pain now",
+            )
+        )
+    if errors:
+        return None, errors
+    return DiaryEntry(**out), []
+
+
+def check_rows(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    skip: frozenset[int] | set[int] = frozenset(),
+    **kwargs: Any,
+) -> list[DiaryEntry]:
+    """Check every row; return all entries, or raise one `DiaryError` with every problem.
+
+    Two rows with the same date are an error too: a file should say one thing per day.
+    """
+    if kwargs.get("library") is None:
+        kwargs["library"] = known_exercise_ids()  # look the library up once, not per row
+    entries: list[DiaryEntry] = []
+    errors: list[RowError] = []
+    seen: dict[dt.date, int] = {}
+    for number, raw in enumerate(rows, start=1):
+        if number in skip:
+            continue
+        if not isinstance(raw, Mapping):
+            errors.append(RowError(number, "row", "must be an object with the diary columns"))
+            continue
+        entry, problems = check_entry(raw, row=number, **kwargs)
+        errors += problems
+        if entry is None:
+            continue
+        if entry.date in seen:
+            errors.append(
+                RowError(number, "date", f"{entry.date} is also on row {seen[entry.date]}")
+            )
+            continue
+        seen[entry.date] = number
+        entries.append(entry)
+    if errors:
+        raise DiaryError(errors)
+    return entries
+
+
+# ---------------------------------------------------------------- formula protection
+
+
+def escape_cell(text: str) -> str:
+    """Prefix ``'`` to a cell a spreadsheet would run as a formula.
+
+    A cell that already starts with ``'`` followed by such a character (or by
+    another ``'``) gets one more, so `unescape_cell` can undo exactly this.
+    """
+    if text.startswith(FORMULA_STARTS) or (
+        text.startswith("'") and text[1:].startswith((*FORMULA_STARTS, "'"))
+    ):
+        return "'" + text
+    return text
+
+
+def unescape_cell(text: str) -> str:
+    """Undo `escape_cell`."""
+    if text.startswith("'") and text[1:].startswith((*FORMULA_STARTS, "'")):
+        return text[1:]
+    return text
+
+
+# ---------------------------------------------------------------- files
+
+
+def _csv_row(entry: DiaryEntry) -> list[str]:
+    return [
+        entry.date.isoformat(),
+        str(entry.pain_now),
+        str(entry.pain_worst),
+        str(entry.active_minutes),
+        escape_cell(EXERCISE_SEPARATOR.join(entry.exercises)),
+        "yes" if entry.leg_pain else "no",
+        entry.sleep or "",
+        escape_cell(entry.notes),
+    ]
+
+
+def to_csv(entries: Iterable[DiaryEntry]) -> str:
+    """The diary as CSV text with a header row, formula cells escaped."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for entry in entries:
+        writer.writerow(_csv_row(entry))
+    return out.getvalue()
+
+
+def to_json(entries: Iterable[DiaryEntry]) -> str:
+    """The diary as a JSON list of objects with the file columns."""
+    return json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False) + "\n"
+
+
+def _too_big(text: str) -> None:
+    if len(text) > MAX_IMPORT_BYTES:
+        raise DiaryError([RowError(0, "file", f"is larger than {MAX_IMPORT_BYTES:,} characters")])
+
+
+def parse_csv(text: str, **kwargs: Any) -> list[DiaryEntry]:
+    """Read and check a whole CSV diary. Raises `DiaryError`; returns nothing partial."""
+    _too_big(text)
+    text = text.removeprefix("\ufeff")  # spreadsheets often add a byte-order mark
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        table = list(reader)
+    except csv.Error as exc:
+        raise DiaryError([RowError(reader.line_num, "file", f"is not valid CSV ({exc})")]) from exc
+    if not table or not any(c.strip() for c in table[0]):
+        raise DiaryError([RowError(0, "file", "is empty; the first line must name the columns")])
+    header = [c.strip().lower() for c in table[0]]
+    errors = [RowError(0, c, "is not a diary column") for c in header if c not in COLUMNS]
+    errors += [RowError(0, c, "column is missing") for c in COLUMNS if c not in header]
+    if len(set(header)) != len(header):
+        errors.append(RowError(0, "header", "names a column twice"))
+    if errors:
+        raise DiaryError(errors)
+    rows: list[Mapping[str, Any]] = []
+    problems: list[RowError] = []
+    skip: set[int] = set()
+    for number, cells in enumerate(table[1:], start=1):
+        rows.append({})
+        if not any(c.strip() for c in cells):
+            skip.add(number)  # a blank line, as spreadsheets leave at the end
+        elif len(cells) != len(header):
+            skip.add(number)
+            problems.append(
+                RowError(number, "row", f"has {len(cells)} cells; expected {len(header)}")
+            )
+        else:
+            row = dict(zip(header, cells, strict=True))
+            row["notes"] = unescape_cell(row["notes"])
+            row["exercises"] = unescape_cell(row["exercises"])
+            rows[-1] = row
+    try:
+        entries = check_rows(rows, skip=skip, **kwargs)
+    except DiaryError as exc:
+        raise DiaryError(sorted([*problems, *exc.errors], key=lambda e: e.row)) from None
+    if problems:
+        raise DiaryError(problems)
+    return entries
+
+
+def parse_json(text: str, **kwargs: Any) -> list[DiaryEntry]:
+    """Read and check a whole JSON diary (a list of objects). Raises `DiaryError`."""
+    _too_big(text)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DiaryError(
+            [
+                RowError(
+                    0,
+                    "file",
+                    f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+                )
+            ]
+        ) from exc
+    if isinstance(data, Mapping) and isinstance(data.get("diary"), list):
+        data = data["diary"]
+    if not isinstance(data, list):
+        raise DiaryError([RowError(0, "file", "must be a JSON list of diary entries")])
+    return check_rows(data, **kwargs)
+
+
+def parse_file(name: str, text: str, **kwargs: Any) -> list[DiaryEntry]:
+    """Pick the reader by file name: ``.json`` is JSON, anything else is CSV."""
+    if name.lower().endswith(".json"):
+        return parse_json(text, **kwargs)
+    return parse_csv(text, **kwargs)

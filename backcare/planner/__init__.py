@@ -1,0 +1,11 @@
+"""The exercise planner: a person's time and triaged answers in, a safe plan out.
+
+What lives here: the exercise library (`library`), the profile and plan model
+(`model`), the safety rules of spec section 6 (`safety`), choosing and dosing
+exercises (`choose`), laying out weeks and building the plan (`build`),
+adjusting it after pain feedback (`adjust`), and exports to calendar, CSV and
+a printable page (`export`).
+
+May import: `backcare.engine` and `backcare.content`. Never `diary`,
+`present`, `batch` or `cli`.
+"""

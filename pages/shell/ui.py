@@ -1,0 +1,301 @@
+"""Render helpers shared by the BackCare pages.
+
+Layout only: every word of medical content comes from `backcare` and `data/`
+(through `backcare.engine.wording`, `backcare.content.questionnaire` and `backcare.present`).
+Accessibility rules kept here so every page follows them: every widget has a
+label, and colour is never the only signal (each alert has an icon and words).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from backcare import present
+from backcare.answers_io import AnswersFileError, load_answers
+from backcare.content.questionnaire import Question, Questionnaire
+from backcare.content.questionnaire import load as load_questionnaire
+from backcare.engine.answers import Kind
+from backcare.engine.wording import triage_text
+
+#: Session-state keys shared with other pages (see the shared contract).
+ANSWERS = "answers"
+ASSESSMENT = "assessment"
+NAV_CHECKED = "_app_navigation_checked"
+STEP = "check_step"
+GATE_KEYS = "check_gate_keys"
+WIDGET_PREFIX = "q_"
+BODY_MAP_KEY = "body_map"
+
+#: Whole numbers with a range this small are asked as a row of choices (0-10 pain).
+SMALL_RANGE = 10
+
+ALERTS = {"error": st.error, "warning": st.warning, "info": st.info, "success": st.success}
+
+
+def use_app_navigation(page_file: str) -> None:
+    """Make sure this page runs inside app.py's navigation. Call it first on every page.
+
+    Streamlit starts in its older "pages folder" mode because the app has a
+    `pages/` folder, and stays there until app.py has run once. So on a fresh
+    server, a deep link such as ``conditions?condition=sciatica`` runs that page
+    file on its own: the sidebar lists raw file names and the app's page list is
+    lost. Switching the mode off and switching to this same page (with its query
+    parameters) hands the request to app.py, which runs it through `st.navigation`.
+    The mode is process-wide and never comes back on a real server, so only a
+    session's first page run is checked (AppTest resets the mode before every run,
+    and acting on a later run would drop the click that started it).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if st.session_state.get(NAV_CHECKED):
+        return
+    st.session_state[NAV_CHECKED] = True
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.switch_page(f"pages/{Path(page_file).name}", query_params=st.query_params.to_dict())
+
+
+@st.cache_data(show_spinner=False)
+def questionnaire() -> Questionnaire:
+    """The questionnaire from `data/questionnaire.yaml`, loaded once per process."""
+    return load_questionnaire()
+
+
+def answers() -> dict[str, Any]:
+    """The person's current answers (a copy; write back with `set_answers`)."""
+    return dict(st.session_state.get(ANSWERS) or {})
+
+
+def set_answers(new: dict[str, Any]) -> None:
+    st.session_state[ANSWERS] = questionnaire().prune(new)
+
+
+def replace_answers(new: dict[str, Any]) -> None:
+    """Swap in a whole new answer set (loaded file or start over); widgets re-read it."""
+    for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
+        del st.session_state[key]
+    st.session_state.pop(ASSESSMENT, None)
+    set_answers(new)
+
+
+# --- alerts -----------------------------------------------------------------
+
+
+def level_banner(banner: present.Banner, *, large: bool = True) -> None:
+    """The level in colour, icon and words: what it is and exactly what to do now."""
+    heading = "##" if large else "####"
+    ALERTS[banner.kind](
+        f"{heading} {banner.title}\n\n**{banner.headline}** {banner.action}",
+        icon=banner.icon,
+    )
+
+
+def emergency_box(assessment) -> None:
+    """The big red box shown as soon as the answers reach emergency."""
+    b = present.banner(assessment.triage)
+    reasons = "\n".join(f"- {r.text}" for r in assessment.reasons
+                        if r.level is assessment.triage)
+    ALERTS[b.kind](
+        f"## {b.title}: {b.headline}\n\n**{triage_text().emergency_action}**\n\n{reasons}",
+        icon=b.icon,
+    )
+
+
+def emergency_signs() -> None:
+    """The emergency signs in plain words: always shown, never behind a click."""
+    text = triage_text()
+    with st.container(border=True):
+        st.markdown(f"#### :material/emergency: {text.emergency_intro}")
+        st.markdown("\n".join(f"- {sign}" for sign in text.emergency_signs))
+        st.markdown(f"**{text.emergency_action}**")
+
+
+def not_a_diagnosis() -> None:
+    st.info(triage_text().not_a_diagnosis, icon="ℹ️")
+
+
+def bullet_list(items: tuple[str, ...] | list[str]) -> None:
+    st.markdown("\n".join(f"- {item}" for item in items))
+
+
+def scroll_to_top(marker: str) -> None:
+    """Scroll back to the top when a new step shows (our own inline script, nothing loaded).
+
+    Without it, pressing Next at the bottom of a long step leaves a person in
+    the middle of the next step. The element is drawn on every run, with the
+    same text for the same step, so its script runs only when ``marker``
+    changes, and the elements after it keep their place (and keyboard focus).
+    """
+    st.html(
+        f"<script data-step='{marker}'>"
+        "for (const el of [document.scrollingElement,"
+        " ...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')])"
+        " { if (el) el.scrollTop = 0; }</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+# --- questions --------------------------------------------------------------
+
+
+def _options(q: Question) -> tuple[list[Any], dict[Any, str]]:
+    if q.kind is Kind.BOOL:
+        return [True, False], {True: q.yes, False: q.no}
+    if q.kind is Kind.INTEGER:
+        values = list(range(int(q.minimum), int(q.maximum) + 1))
+        return values, {v: str(v) for v in values}
+    return [c for c, _ in q.choices], dict(q.choices)
+
+
+def _is_small_integer(q: Question) -> bool:
+    return q.kind is Kind.INTEGER and (q.maximum - q.minimum) <= SMALL_RANGE
+
+
+def widget_key(q: Question) -> str:
+    return WIDGET_PREFIX + q.key
+
+
+def question(q: Question, current: Any) -> Any:
+    """Ask one question; return its answer (None = not answered, never "No").
+
+    The widget's state is seeded from the stored answers, so answers survive
+    step and page switches. Yes/No and single-choice questions start with no
+    option picked, so "not answered" stays distinct from "No".
+    """
+    key = widget_key(q)
+    if key not in st.session_state:
+        st.session_state[key] = list(current or []) if q.kind is Kind.MULTI else current
+    st.markdown(f"**{q.text}**")
+    if q.help:
+        st.caption(q.help)
+    common = {"key": key, "label_visibility": "collapsed"}
+    if q.kind is Kind.MULTI:
+        options, labels = _options(q)
+        return st.multiselect(q.text, options, format_func=labels.get,
+                              placeholder="Pick all that apply", **common)
+    if q.kind in (Kind.BOOL, Kind.CHOICE) or _is_small_integer(q):
+        options, labels = _options(q)
+        return st.radio(q.text, options, index=None, format_func=labels.get,
+                        horizontal=q.kind is not Kind.CHOICE, **common)
+    step = 1 if q.kind is Kind.INTEGER else 0.5
+    value = st.number_input(
+        q.text,
+        min_value=int(q.minimum) if q.kind is Kind.INTEGER else float(q.minimum),
+        max_value=int(q.maximum) if q.kind is Kind.INTEGER else float(q.maximum),
+        value=None, step=step, placeholder=f"Type a number ({q.unit})" if q.unit else None,
+        **common,
+    )
+    if q.unit:
+        st.caption(q.unit.capitalize())
+    return value
+
+
+# --- body map ---------------------------------------------------------------
+
+#: Our own simple drawing of the back of a body: (region, x, x2, y, y2).
+#: "none" shapes are outline only (head, arms) and cannot be picked.
+BODY_SHAPES: tuple[tuple[str, float, float, float, float], ...] = (
+    ("none", 43, 57, 0, 14),
+    ("none", 24, 33, 18, 62),
+    ("none", 67, 76, 18, 62),
+    ("upper_back", 34, 66, 17, 47),
+    ("lower_back", 34, 66, 47, 64),
+    ("buttock", 34, 49.5, 64, 78),
+    ("buttock", 50.5, 66, 64, 78),
+    ("thigh", 35, 49, 78, 108),
+    ("thigh", 51, 65, 78, 108),
+    ("below_knee", 36, 48, 110, 138),
+    ("below_knee", 52, 64, 110, 138),
+    ("foot", 33, 48, 139, 146),
+    ("foot", 52, 67, 139, 146),
+)
+BODY_MAP_ALT = ("A simple picture of the back of a body. Tap an area to pick it or to take "
+                "it away. The list above shows what you picked.")
+#: Where each region's name is written (right of the body), by its y centre.
+LABEL_X = 80
+
+
+def body_map_data(areas: list[str], labels: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Shapes and labels for the body map, marking the picked areas in words too."""
+    shapes = pd.DataFrame(BODY_SHAPES, columns=["region", "x", "x2", "y", "y2"])
+    shapes["picked"] = shapes["region"].isin(areas)
+    rows = []
+    for region, label in labels.items():
+        part = shapes[shapes["region"] == region]
+        mark = "✔ " if region in areas else ""
+        rows.append({"region": region, "x": LABEL_X,
+                     "y": float((part["y"].mean() + part["y2"].mean()) / 2),
+                     "text": mark + label, "picked": region in areas})
+    return shapes, pd.DataFrame(rows)
+
+
+def body_map_chart(areas: list[str], labels: dict[str, str]) -> alt.LayerChart:
+    shapes, names = body_map_data(areas, labels)
+    pick = alt.selection_point(name="pick", fields=["region"], on="click", clear=False)
+    x = alt.X("x:Q", scale=alt.Scale(domain=[0, 140]), axis=None)
+    y = alt.Y("y:Q", scale=alt.Scale(domain=[0, 148], reverse=True), axis=None)
+    fill = alt.condition("datum.picked", alt.value("#0b6e69"), alt.value("#e8eef0"))
+    body = alt.Chart(shapes).mark_rect(stroke="#33484f", strokeWidth=1.5, cornerRadius=4).encode(
+        x=x, x2="x2:Q", y=y, y2="y2:Q", fill=fill,
+    ).add_params(pick)
+    text = alt.Chart(names).mark_text(align="left", fontSize=13, color="#1d2b30").encode(
+        x=x, y=y, text="text:N",
+    )
+    return alt.layer(body, text).properties(height=330).configure_view(strokeWidth=0)
+
+
+def _on_body_pick() -> None:
+    """Toggle the clicked region in the accessible list (the source of truth)."""
+    event = st.session_state.get(st.session_state.get(BODY_MAP_KEY, BODY_MAP_KEY))
+    picked = [p.get("region") for p in (event or {}).get("selection", {}).get("pick", [])]
+    q = questionnaire().questions["areas"]
+    key = widget_key(q)
+    areas = list(st.session_state.get(key) or [])
+    for region in picked:
+        if region in dict(q.choices):
+            areas = [a for a in areas if a != region] if region in areas else [*areas, region]
+    order = [c for c, _ in q.choices]
+    st.session_state[key] = sorted(areas, key=order.index)
+    # A new chart key clears the chart's own selection, so the same area can be clicked again.
+    st.session_state["body_map_n"] = st.session_state.get("body_map_n", 0) + 1
+
+
+def body_map(areas: list[str]) -> None:
+    """A picture of the back to click; it toggles areas in the list above it."""
+    q = questionnaire().questions["areas"]
+    chart_key = f"{BODY_MAP_KEY}_{st.session_state.get('body_map_n', 0)}"
+    st.session_state[BODY_MAP_KEY] = chart_key
+    st.altair_chart(
+        body_map_chart(list(areas or []), dict(q.choices)),
+        key=chart_key, on_select=_on_body_pick, selection_mode="pick", width="stretch",
+        alt=BODY_MAP_ALT,
+    )
+
+
+# --- answers file -----------------------------------------------------------
+
+
+def load_answers_file(label: str, key: str) -> dict[str, Any] | None:
+    """An upload box for a saved answers file; a clear error if it is not usable.
+
+    Returns the answers once per uploaded file, so later edits are not
+    overwritten on every rerun. A bad file leaves the current answers alone.
+    """
+    uploaded = st.file_uploader(label, type=["json"], key=key)
+    if uploaded is None:
+        return None
+    done = f"{key}_loaded"
+    try:
+        loaded = load_answers(uploaded.getvalue())
+    except AnswersFileError as exc:
+        st.error(f"We could not load {uploaded.name}. {exc}", icon="⚠️")
+        return None
+    if st.session_state.get(done) == uploaded.file_id:
+        return None
+    st.session_state[done] = uploaded.file_id
+    return loaded
