@@ -78,17 +78,20 @@ def load_answers(data: bytes) -> dict[str, Any]:
         clean = validate(raw)
     except ValidationError as exc:
         raise AnswersFileError(
-            "Some answers in the file are not allowed: " + "; ".join(
-                e.message() for e in exc.errors
-            ) + "."
+            "Some answers in the file are not allowed: "
+            + "; ".join(e.message() for e in exc.errors)
+            + "."
         ) from exc
     return to_jsonable(clean)
 
 
 def to_jsonable(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Answers in contract order with lists (not tuples), ready for JSON or session state."""
-    return {k: list(answers[k]) if isinstance(answers[k], tuple) else answers[k]
-            for k in KEYS if answers.get(k) is not None}
+    return {
+        k: list(answers[k]) if isinstance(answers[k], tuple) else answers[k]
+        for k in KEYS
+        if answers.get(k) is not None
+    }
 
 
 def dump_answers(answers: Mapping[str, Any]) -> bytes:
@@ -96,5 +99,12 @@ def dump_answers(answers: Mapping[str, Any]) -> bytes:
     return (json.dumps(to_jsonable(answers), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-__all__ = ["FILE_NAME", "MAX_BYTES", "MIME", "AnswersFileError", "dump_answers", "load_answers",
-           "to_jsonable"]
+__all__ = [
+    "FILE_NAME",
+    "MAX_BYTES",
+    "MIME",
+    "AnswersFileError",
+    "dump_answers",
+    "load_answers",
+    "to_jsonable",
+]

@@ -180,12 +180,14 @@ def plan_columns(header: Sequence[str], keep: Iterable[str] = ()) -> tuple[Field
         )
     problems.extend(
         f"no {f.key} column; every answer set needs it ({f.allowed()})"
-        for f in FIELD_BY_KEY.values() if f.required and f.key not in names
+        for f in FIELD_BY_KEY.values()
+        if f.required and f.key not in names
     )
     unknown = [n for n in names if n not in FIELD_BY_KEY and n not in kept and n not in clash]
     problems.extend(
         f"unknown column {n!r}{_suggest(n)}; to carry it through unscored, use --keep {n!r}"
-        if n else "a column has no name"
+        if n
+        else "a column has no name"
         for n in unknown
     )
     if problems:
@@ -207,9 +209,15 @@ def read_row(columns: Sequence[Field | None], row: Sequence[str]) -> dict[str, A
     other problem `validate` finds in the readable rest.
     """
     if len(row) != len(columns):
-        raise ValidationError([FieldError(
-            "row", None, f"has {len(row)} cells but the header has {len(columns)}; not scored"
-        )])
+        raise ValidationError(
+            [
+                FieldError(
+                    "row",
+                    None,
+                    f"has {len(row)} cells but the header has {len(columns)}; not scored",
+                )
+            ]
+        )
     answers: dict[str, Any] = {}
     errors: list[FieldError] = []
     for field, text in zip(columns, row, strict=True):  # parse_cell, inlined: a hot loop

@@ -120,8 +120,9 @@ PAGE_TEXT_SECTIONS = ("home", "check", "results", "conditions")
 def page_text() -> dict[str, dict[str, Any]]:
     """The words around the results (`data/pages.yaml`), by page section."""
     raw = load_yaml("pages.yaml")
-    if not isinstance(raw, dict) or any(not isinstance(raw.get(s), dict)
-                                         for s in PAGE_TEXT_SECTIONS):
+    if not isinstance(raw, dict) or any(
+        not isinstance(raw.get(s), dict) for s in PAGE_TEXT_SECTIONS
+    ):
         raise ContentError(f"data/pages.yaml needs the sections {list(PAGE_TEXT_SECTIONS)}")
     return raw
 
@@ -139,8 +140,9 @@ def quote(questionnaire: Questionnaire, answers: Mapping[str, Any], key: str) ->
     return AnswerQuote(key, question.text, question.label(answers.get(key)))
 
 
-def _quotes(questionnaire: Questionnaire, answers: Mapping[str, Any],
-            keys: tuple[str, ...]) -> tuple[AnswerQuote, ...]:
+def _quotes(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], keys: tuple[str, ...]
+) -> tuple[AnswerQuote, ...]:
     seen = dict.fromkeys(k for k in keys if k in questionnaire.questions)
     return tuple(quote(questionnaire, answers, k) for k in seen)
 
@@ -175,8 +177,9 @@ def live_emergency(answers: Mapping[str, Any]) -> Assessment | None:
     return result if result is not None and result.triage is Level.EMERGENCY else None
 
 
-def questions_to_ask_before_result(questionnaire: Questionnaire,
-                                   assessment: Assessment) -> tuple[Question, ...]:
+def questions_to_ask_before_result(
+    questionnaire: Questionnaire, assessment: Assessment
+) -> tuple[Question, ...]:
     """Safety questions still to ask before this result may be shown.
 
     A self-care result needs every unanswered safety question that applies
@@ -186,8 +189,11 @@ def questions_to_ask_before_result(questionnaire: Questionnaire,
     """
     if assessment.triage is Level.EMERGENCY:
         return ()
-    keys = (assessment.unanswered_safety_questions if assessment.triage is Level.SELF_CARE
-            else assessment.open_safety_questions)
+    keys = (
+        assessment.unanswered_safety_questions
+        if assessment.triage is Level.SELF_CARE
+        else assessment.open_safety_questions
+    )
     questions = questionnaire.questions
     answers = assessment.answers
     return tuple(questions[k] for k in keys if k in questions and questions[k].applies(answers))
@@ -216,16 +222,18 @@ def _duration_row(assessment: Assessment) -> ScoreRow:
         "subacute": f"{ACUTE_BELOW_WEEKS} to {CHRONIC_ABOVE_WEEKS} weeks",
         "chronic": f"over {CHRONIC_ABOVE_WEEKS} weeks",
     }[category]
-    return ScoreRow("How long", f"{category.capitalize()} ({meaning})",
-                    f"You said {weeks:g} weeks.")
+    return ScoreRow(
+        "How long", f"{category.capitalize()} ({meaning})", f"You said {weeks:g} weeks."
+    )
 
 
 def _pain_row(assessment: Assessment) -> ScoreRow:
     band = assessment.scores.pain_band
     if band is None:
         return ScoreRow("Pain now", "Not answered")
-    return ScoreRow("Pain now", f"{band.capitalize()}",
-                    f"You said {assessment.answers['pain_now']} out of 10.")
+    return ScoreRow(
+        "Pain now", f"{band.capitalize()}", f"You said {assessment.answers['pain_now']} out of 10."
+    )
 
 
 def _psychosocial_row(assessment: Assessment) -> ScoreRow:
@@ -273,10 +281,15 @@ def result_view(questionnaire: Questionnaire, assessment: Assessment) -> ResultV
         scores=score_rows(assessment),
         safety_net=text.safety_net,
         not_a_diagnosis=text.not_a_diagnosis,
-        unanswered=_quotes(questionnaire, answers, tuple(
-            k for k in assessment.unanswered_safety_questions
-            if k in questionnaire.questions and questionnaire.questions[k].applies(answers)
-        )),
+        unanswered=_quotes(
+            questionnaire,
+            answers,
+            tuple(
+                k
+                for k in assessment.unanswered_safety_questions
+                if k in questionnaire.questions and questionnaire.questions[k].applies(answers)
+            ),
+        ),
     )
 
 

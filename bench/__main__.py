@@ -22,20 +22,38 @@ PARTS = ("assess", "batch", "pages", "browser")
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m bench",
-        description="BackCare's figures against their budgets (see docs/performance.md).")
+        description="BackCare's figures against their budgets (see docs/performance.md).",
+    )
     p.add_argument("--quick", action="store_true", help="fewer repeats: a quick check")
-    p.add_argument("--only", choices=PARTS, action="append",
-                   help="run only this part (repeat for more); default: all")
-    p.add_argument("--rows", type=int, default=100_000,
-                   help="rows in the generated batch file (default 100000)")
-    p.add_argument("--raw-apptest", action="store_true",
-                   help="figure 3 with plain AppTest (recompiles every script on every run)")
-    p.add_argument("--profile", type=Path, metavar="DIR",
-                   help="write pyinstrument profiles of assess() and batch scoring to DIR, "
-                   "then stop")
-    p.add_argument("--profile-page", metavar="PAGE",
-                   help="profile one page's reruns (e.g. pages/symptom_check.py), then stop; "
-                   "add --with-result for a session with a finished assessment")
+    p.add_argument(
+        "--only",
+        choices=PARTS,
+        action="append",
+        help="run only this part (repeat for more); default: all",
+    )
+    p.add_argument(
+        "--rows",
+        type=int,
+        default=100_000,
+        help="rows in the generated batch file (default 100000)",
+    )
+    p.add_argument(
+        "--raw-apptest",
+        action="store_true",
+        help="figure 3 with plain AppTest (recompiles every script on every run)",
+    )
+    p.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="write pyinstrument profiles of assess() and batch scoring to DIR, then stop",
+    )
+    p.add_argument(
+        "--profile-page",
+        metavar="PAGE",
+        help="profile one page's reruns (e.g. pages/symptom_check.py), then stop; "
+        "add --with-result for a session with a finished assessment",
+    )
     p.add_argument("--with-result", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--out", type=Path, help="also write the report (Markdown) to this file")
     return p
@@ -45,16 +63,21 @@ def _run_part(part: str, args: argparse.Namespace) -> list[stats.Figure]:
     quick = args.quick
     if part == "assess":
         from bench import assess_bench
+
         return assess_bench.run(repeats=3 if quick else 9)
     if part == "batch":
         from bench import batch_bench
+
         return batch_bench.run(repeats=1 if quick else 3, rows=args.rows)
     if part == "pages":
         from bench import pages_bench
+
         return pages_bench.run(repeats=3 if quick else 15, raw=args.raw_apptest)
     from bench import browser_bench
-    return browser_bench.run(repeats=3 if quick else 15, cold_repeats=1 if quick else 3,
-                             rss_repeats=1 if quick else 3)
+
+    return browser_bench.run(
+        repeats=3 if quick else 15, cold_repeats=1 if quick else 3, rss_repeats=1 if quick else 3
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,8 +94,12 @@ def main(argv: list[str] | None = None) -> int:
             print(path)
         return 0
     command = "python -m bench " + shlex.join(argv if argv is not None else sys.argv[1:])
-    lines = [f"# BackCare benchmark ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
-             "", f"Command: `{command.strip()}`", ""]
+    lines = [
+        f"# BackCare benchmark ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
+        "",
+        f"Command: `{command.strip()}`",
+        "",
+    ]
     lines += [f"- {name}: {value}" for name, value in stats.machine()]
     print("\n".join(lines), flush=True)
     figures: list[stats.Figure] = []
@@ -84,8 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             figures += _run_part(part, args)
         except Exception as exc:  # one broken part must not hide the others' figures
             failed.append(f"{part}: {type(exc).__name__}: {str(exc)[:500]}")
-        print(f"    {part} took {time.perf_counter() - started:.0f} s", file=sys.stderr,
-              flush=True)
+        print(f"    {part} took {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     report = ["", stats.table(figures), ""]
     report += [f"FAILED to measure {f}" for f in failed]
     print("\n".join(report))

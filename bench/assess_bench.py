@@ -34,5 +34,12 @@ def run(repeats: int, loops: int = 200) -> list[Figure]:
             for answers in answer_sets:
                 assess(answers)
         samples.append((time.process_time() - start) / (loops * len(answer_sets)) * 1e6)
-    return [Figure("1. assess() per answer set", "us", tuple(samples), BUDGET_US,
-                   f"CPU time; {len(answer_sets)} public vignettes x {loops} loops a run")]
+    return [
+        Figure(
+            "1. assess() per answer set",
+            "us",
+            tuple(samples),
+            BUDGET_US,
+            f"CPU time; {len(answer_sets)} public vignettes x {loops} loops a run",
+        )
+    ]

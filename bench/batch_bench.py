@@ -37,8 +37,7 @@ BUDGET_RATIO = 2.0
 
 def _score(src: Path, out: Path, jobs: int = 1) -> None:
     with contextlib.redirect_stderr(io.StringIO()):
-        code = main(["score", str(src), "-o", str(out), "--progress", "never",
-                     "--jobs", str(jobs)])
+        code = main(["score", str(src), "-o", str(out), "--progress", "never", "--jobs", str(jobs)])
     if code not in (0, 1):  # 1: the generator puts a few bad rows in, on purpose
         raise RuntimeError(f"backcare score exited {code}")
 
@@ -48,8 +47,10 @@ def _pandas(src: Path, out: Path) -> None:
 
 
 def _csv_copy(src: Path, out: Path) -> None:
-    with open(src, encoding="utf-8", newline="") as f, \
-            open(out, "w", encoding="utf-8", newline="") as g:
+    with (
+        open(src, encoding="utf-8", newline="") as f,
+        open(out, "w", encoding="utf-8", newline="") as g,
+    ):
         csv.writer(g, lineterminator="\n").writerows(csv.reader(f))
 
 
@@ -72,9 +73,16 @@ def _assess_all(sets: list[dict[str, Any]]) -> None:
 
 def _startup(src: Path, out: Path) -> float:
     """Seconds for a whole ``python -m backcare score`` process on a header-only file."""
-    return timed(lambda: subprocess.run(
-        [sys.executable, "-m", "backcare", "score", str(src), "-o", str(out)],
-        cwd=ROOT, check=True, capture_output=True, timeout=120), cpu=False)
+    return timed(
+        lambda: subprocess.run(
+            [sys.executable, "-m", "backcare", "score", str(src), "-o", str(out)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        ),
+        cpu=False,
+    )
 
 
 def run(repeats: int, rows: int = ROWS, jobs: int = 2) -> list[Figure]:
@@ -84,8 +92,9 @@ def run(repeats: int, rows: int = ROWS, jobs: int = 2) -> list[Figure]:
         out = Path(tmp) / "out.csv"
         sets = _answer_sets(src)
         _score(src, out)  # warm up
-        t: dict[str, list[float]] = {k: [] for k in
-                                     ("score", "pandas", "copy", "assess", "jobs", "start")}
+        t: dict[str, list[float]] = {
+            k: [] for k in ("score", "pandas", "copy", "assess", "jobs", "start")
+        }
         for _ in range(repeats):
             t["score"].append(timed(lambda: _score(src, out)))
             t["pandas"].append(timed(lambda: _pandas(src, out)))
@@ -96,20 +105,46 @@ def run(repeats: int, rows: int = ROWS, jobs: int = 2) -> list[Figure]:
     size = f"{rows:,} rows x 42 columns"
     floor = [c + a for c, a in zip(t["copy"], t["assess"], strict=True)]
     return [
-        Figure("2. batch scoring throughput", "rows/s", tuple(rows / s for s in t["score"]),
-               note=size),
+        Figure(
+            "2. batch scoring throughput", "rows/s", tuple(rows / s for s in t["score"]), note=size
+        ),
         Figure("2. batch scoring time", "s", tuple(t["score"]), note=f"CPU time, {size}"),
         Figure("2. pandas read_csv + to_csv", "s", tuple(t["pandas"]), note=size),
-        Figure("2. batch / pandas", "x", ratios(t["score"], t["pandas"]), BUDGET_RATIO,
-               "why: see docs/performance.md"),
-        Figure("2. csv.reader + csv.writer copy", "s", tuple(t["copy"]),
-               note="the I/O part: no parsing, no scoring"),
-        Figure("2. assess() alone over the same rows", "s", tuple(t["assess"]),
-               note="answer sets parsed beforehand"),
-        Figure("2. batch / (csv copy + assess alone)", "x", ratios(t["score"], floor),
-               note="the batch command's own overhead"),
-        Figure(f"2. batch scoring time, --jobs {jobs}", "s", tuple(t["jobs"]),
-               note=f"wall clock, {jobs} worker processes"),
-        Figure("2. python -m backcare score start-up", "s", tuple(t["start"]),
-               note="wall clock, whole process, header-only file"),
+        Figure(
+            "2. batch / pandas",
+            "x",
+            ratios(t["score"], t["pandas"]),
+            BUDGET_RATIO,
+            "why: see docs/performance.md",
+        ),
+        Figure(
+            "2. csv.reader + csv.writer copy",
+            "s",
+            tuple(t["copy"]),
+            note="the I/O part: no parsing, no scoring",
+        ),
+        Figure(
+            "2. assess() alone over the same rows",
+            "s",
+            tuple(t["assess"]),
+            note="answer sets parsed beforehand",
+        ),
+        Figure(
+            "2. batch / (csv copy + assess alone)",
+            "x",
+            ratios(t["score"], floor),
+            note="the batch command's own overhead",
+        ),
+        Figure(
+            f"2. batch scoring time, --jobs {jobs}",
+            "s",
+            tuple(t["jobs"]),
+            note=f"wall clock, {jobs} worker processes",
+        ),
+        Figure(
+            "2. python -m backcare score start-up",
+            "s",
+            tuple(t["start"]),
+            note="wall clock, whole process, header-only file",
+        ),
     ]

@@ -21,8 +21,14 @@ from bench import servers
 from bench.stats import CHROMIUM, ROOT, Figure, ratios
 
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 HELLO = 'import streamlit as st\nst.write("hello")\n'
 CHECK_PAGE = "pages/symptom_check.py"
@@ -118,8 +124,9 @@ def run(repeats: int, cold_repeats: int, rss_repeats: int) -> list[Figure]:
                     server = servers.start(ROOT / "app.py" if name == "app" else hello_py, work)
                     started.append(server)
                     cold[name].append(server.cold_start_s)
-                    url, text = ((server.url + path, question) if name == "app"
-                                 else (server.url, "hello"))
+                    url, text = (
+                        (server.url + path, question) if name == "app" else (server.url, "hello")
+                    )
                     first_visit[name].append(visitor.seconds_to(url, text))
                     if i < cold_repeats - 1:
                         server.stop()
@@ -144,20 +151,40 @@ def run(repeats: int, cold_repeats: int, rss_repeats: int) -> list[Figure]:
     leaks = f"; {len(visitor.external)} requests left localhost!" if visitor.external else ""
     ms = lambda xs: tuple(x * 1e3 for x in xs)  # noqa: E731
     return [
-        Figure("4. hello: navigation to 'hello' visible", "ms", ms(seen_hello),
-               note="wall clock, as every figure 4 and 6"),
-        Figure("4. app: navigation to first question visible", "ms", ms(seen_app),
-               note=f"symptom check, '{question}'{leaks}"),
-        Figure("4. first question / hello", "x", ratios(seen_app, seen_hello),
-               BUDGET_VISIBLE_RATIO),
-        Figure("4. app: first visit after start (first script run)", "ms",
-               ms(first_visit["app"]),
-               note=f"hello: {statistics.median(first_visit['hello']) * 1e3:.0f} ms"),
-        Figure(f"5. app server RSS, {SESSIONS} sessions on the symptom check", "MB",
-               tuple(rss_app), BUDGET_RSS_MB,
-               note=f"idle after one visit: {idle['app']:.0f} MB"),
-        Figure(f"5. hello server RSS, {SESSIONS} sessions", "MB", tuple(rss_hello),
-               note=f"idle after one visit: {idle['hello']:.0f} MB"),
+        Figure(
+            "4. hello: navigation to 'hello' visible",
+            "ms",
+            ms(seen_hello),
+            note="wall clock, as every figure 4 and 6",
+        ),
+        Figure(
+            "4. app: navigation to first question visible",
+            "ms",
+            ms(seen_app),
+            note=f"symptom check, '{question}'{leaks}",
+        ),
+        Figure(
+            "4. first question / hello", "x", ratios(seen_app, seen_hello), BUDGET_VISIBLE_RATIO
+        ),
+        Figure(
+            "4. app: first visit after start (first script run)",
+            "ms",
+            ms(first_visit["app"]),
+            note=f"hello: {statistics.median(first_visit['hello']) * 1e3:.0f} ms",
+        ),
+        Figure(
+            f"5. app server RSS, {SESSIONS} sessions on the symptom check",
+            "MB",
+            tuple(rss_app),
+            BUDGET_RSS_MB,
+            note=f"idle after one visit: {idle['app']:.0f} MB",
+        ),
+        Figure(
+            f"5. hello server RSS, {SESSIONS} sessions",
+            "MB",
+            tuple(rss_hello),
+            note=f"idle after one visit: {idle['hello']:.0f} MB",
+        ),
         Figure("6. cold start: streamlit run app.py to healthy", "s", tuple(cold["app"])),
         Figure("6. cold start: hello app to healthy", "s", tuple(cold["hello"])),
     ]

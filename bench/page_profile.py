@@ -42,8 +42,10 @@ def profile(page: str, with_result: bool = False, top: int = 45) -> str:
         finally:
             profiler.disable()
 
-    with _shared_script_cache(), \
-            mock.patch.object(script_runner.ScriptRunner, "_run_script", run_script):
+    with (
+        _shared_script_cache(),
+        mock.patch.object(script_runner.ScriptRunner, "_run_script", run_script),
+    ):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.switch_page(page)
         for key, value in (_state() if with_result else {}).items():

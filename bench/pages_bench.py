@@ -66,8 +66,10 @@ def _shared_script_cache() -> Iterator[None]:
     from streamlit.testing.v1 import app_test, local_script_runner
 
     shared = ScriptCache()
-    with mock.patch.object(app_test, "ScriptCache", lambda: shared), \
-            mock.patch.object(local_script_runner, "ScriptCache", lambda: shared):
+    with (
+        mock.patch.object(app_test, "ScriptCache", lambda: shared),
+        mock.patch.object(local_script_runner, "ScriptCache", lambda: shared),
+    ):
         yield
 
 
@@ -131,20 +133,38 @@ def run(repeats: int, raw: bool = False) -> list[Figure]:
                 errors[i] += e
     how = "plain AppTest" if raw else "AppTest run as one server process (see docs)"
     figures = [
-        Figure("3. hello page, first run", "ms", tuple(x * 1e3 for x in hello_first),
-               note=f"CPU time, as every figure 3; {how}"),
-        Figure("3. hello page, rerun", "ms", tuple(x * 1e3 for x in hello_rerun),
-               note=f"{hello_nodes} elements and containers"),
+        Figure(
+            "3. hello page, first run",
+            "ms",
+            tuple(x * 1e3 for x in hello_first),
+            note=f"CPU time, as every figure 3; {how}",
+        ),
+        Figure(
+            "3. hello page, rerun",
+            "ms",
+            tuple(x * 1e3 for x in hello_rerun),
+            note=f"{hello_nodes} elements and containers",
+        ),
     ]
     for i, (page, st_state) in enumerate(cases):
         name = Path(page).stem + (" (with a result)" if st_state else "")
-        note = (f"{statistics.median(first[i]) * 1e3:.1f} ms first run, "
-                f"{statistics.median(rerun[i]) * 1e3:.1f} ms rerun, "
-                f"{nodes[i]} elements and containers")
+        note = (
+            f"{statistics.median(first[i]) * 1e3:.1f} ms first run, "
+            f"{statistics.median(rerun[i]) * 1e3:.1f} ms rerun, "
+            f"{nodes[i]} elements and containers"
+        )
         if errors[i]:
             note += f"; the page raised an exception ({errors[i]} runs)"
-        figures.append(Figure(f"3. {name}: first run / hello", "x",
-                              ratios(first[i], hello_first), BUDGET_RATIO, note))
-        figures.append(Figure(f"3. {name}: rerun / hello", "x",
-                              ratios(rerun[i], hello_rerun), BUDGET_RATIO))
+        figures.append(
+            Figure(
+                f"3. {name}: first run / hello",
+                "x",
+                ratios(first[i], hello_first),
+                BUDGET_RATIO,
+                note,
+            )
+        )
+        figures.append(
+            Figure(f"3. {name}: rerun / hello", "x", ratios(rerun[i], hello_rerun), BUDGET_RATIO)
+        )
     return figures

@@ -32,8 +32,7 @@ def write(out_dir: Path, rows: int = 20_000) -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory(prefix="backcare-bench-") as tmp:
         src = write_csv(Path(tmp) / "forms.csv", rows)
-        jobs = {"assess": _assess_loop,
-                "batch": lambda: _score(src, Path(tmp) / "out.csv")}
+        jobs = {"assess": _assess_loop, "batch": lambda: _score(src, Path(tmp) / "out.csv")}
         for name, job in jobs.items():
             profiler = Profiler(interval=0.0005)
             profiler.start()

@@ -43,9 +43,14 @@ class Figure:
     def cells(self) -> list[str]:
         lo, hi = min(self.samples), max(self.samples)
         budget = "-" if self.budget is None else f"<= {_num(self.budget)} {self.unit}"
-        return [self.name, f"{_num(self.median)} {self.unit}",
-                f"{_num(lo)} - {_num(hi)} (n={len(self.samples)})", budget, self.verdict,
-                self.note]
+        return [
+            self.name,
+            f"{_num(self.median)} {self.unit}",
+            f"{_num(lo)} - {_num(hi)} (n={len(self.samples)})",
+            budget,
+            self.verdict,
+            self.note,
+        ]
 
 
 def _num(x: float) -> str:
@@ -110,8 +115,9 @@ def _memory_gib() -> str:
 
 def _chromium_version() -> str:
     try:
-        done = subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True,
-                              timeout=30)
+        done = subprocess.run(
+            [str(CHROMIUM), "--version"], capture_output=True, text=True, timeout=30
+        )
         return done.stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         return "not found"
@@ -119,8 +125,7 @@ def _chromium_version() -> str:
 
 def _git(*args: str) -> str:
     try:  # read-only git commands: which code was measured
-        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT,
-                              timeout=10)
+        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=ROOT, timeout=10)
         return done.stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
@@ -136,12 +141,20 @@ def machine() -> list[tuple[str, str]]:
     """What the figures were measured on: they mean little without it."""
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return [
-        ("machine", f"{_cpu_model()}, {os.cpu_count()} cores, {_memory_gib()}, "
-                    f"{platform.system()} {platform.release()}"),
+        (
+            "machine",
+            f"{_cpu_model()}, {os.cpu_count()} cores, {_memory_gib()}, "
+            f"{platform.system()} {platform.release()}",
+        ),
         ("load average at start (1, 5, 15 min)", load),
         ("python", sys.version.split()[0]),
-        ("versions", ", ".join(f"{p} {_version(p)}" for p in
-                               ("streamlit", "pandas", "altair", "playwright", "tqdm"))),
+        (
+            "versions",
+            ", ".join(
+                f"{p} {_version(p)}"
+                for p in ("streamlit", "pandas", "altair", "playwright", "tqdm")
+            ),
+        ),
         ("chromium", _chromium_version()),
         ("backcare commit", _commit()),
     ]

@@ -28,11 +28,20 @@ ui.use_app_navigation(__file__)
 
 PLAN = "plan"
 QUICK_KEYS = ("age", "pain_now", "osteoporosis", "long_term_steroids", "height_loss")
-DEFAULT_PROFILE = {"days": ["mon", "wed", "fri"], "minutes_per_session": 30, "weeks": 6,
-                   "fitness": "moderate", "equipment": []}
-CATEGORY_ICONS = {"aerobic": ":material/directions_walk:", "strength": ":material/fitness_center:",
-                  "balance": ":material/accessibility_new:",
-                  "flexibility": ":material/self_improvement:", "relaxation": ":material/spa:"}
+DEFAULT_PROFILE = {
+    "days": ["mon", "wed", "fri"],
+    "minutes_per_session": 30,
+    "weeks": 6,
+    "fitness": "moderate",
+    "equipment": [],
+}
+CATEGORY_ICONS = {
+    "aerobic": ":material/directions_walk:",
+    "strength": ":material/fitness_center:",
+    "balance": ":material/accessibility_new:",
+    "flexibility": ":material/self_improvement:",
+    "relaxation": ":material/spa:",
+}
 
 
 @st.cache_data(show_spinner=False)
@@ -57,15 +66,28 @@ def _quick_answers() -> dict[str, Any] | None:
     for key in QUICK_KEYS:
         q = questions[key]
         if key == "age":
-            found[key] = st.number_input(q.text, min_value=16, max_value=110, value=None,
-                                         step=1, key=f"plan_q_{key}")
+            found[key] = st.number_input(
+                q.text, min_value=16, max_value=110, value=None, step=1, key=f"plan_q_{key}"
+            )
         elif key == "pain_now":  # no default: an untouched scale is "not answered", not 0
-            found[key] = st.radio(q.text, list(range(11)), index=None, horizontal=True,
-                                  help=q.help, key=f"plan_q_{key}")
+            found[key] = st.radio(
+                q.text,
+                list(range(11)),
+                index=None,
+                horizontal=True,
+                help=q.help,
+                key=f"plan_q_{key}",
+            )
         else:
             labels = {True: q.yes, False: q.no}
-            found[key] = st.radio(q.text, [True, False], index=None, horizontal=True,
-                                  format_func=labels.get, key=f"plan_q_{key}")
+            found[key] = st.radio(
+                q.text,
+                [True, False],
+                index=None,
+                horizontal=True,
+                format_func=labels.get,
+                key=f"plan_q_{key}",
+            )
     answered = {k: v for k, v in found.items() if v is not None}
     return answered if "age" in answered else None
 
@@ -75,22 +97,47 @@ def _profile_form(ask: bool) -> tuple[dict[str, Any], dict[str, Any] | None] | N
     d = _defaults()
     with st.form("plan_form"):
         st.subheader(words["form_title"])
-        days = st.multiselect(words["days"], WEEKDAYS, default=d["days"],
-                              format_func=words["day_names"].get, key="plan_days")
-        minutes = st.slider(words["minutes"], *MINUTES_RANGE, value=d["minutes_per_session"],
-                            step=5, key="plan_minutes")
+        days = st.multiselect(
+            words["days"],
+            WEEKDAYS,
+            default=d["days"],
+            format_func=words["day_names"].get,
+            key="plan_days",
+        )
+        minutes = st.slider(
+            words["minutes"],
+            *MINUTES_RANGE,
+            value=d["minutes_per_session"],
+            step=5,
+            key="plan_minutes",
+        )
         weeks = st.slider(words["weeks"], *WEEKS_RANGE, value=d["weeks"], key="plan_weeks")
-        fitness = st.radio(words["fitness"], FITNESS, index=FITNESS.index(d["fitness"]),
-                           format_func=words["fitness_names"].get, key="plan_fitness")
-        kit = st.multiselect(words["equipment"], list(words["equipment_names"]),
-                             default=d["equipment"], format_func=words["equipment_names"].get,
-                             key="plan_equipment")
+        fitness = st.radio(
+            words["fitness"],
+            FITNESS,
+            index=FITNESS.index(d["fitness"]),
+            format_func=words["fitness_names"].get,
+            key="plan_fitness",
+        )
+        kit = st.multiselect(
+            words["equipment"],
+            list(words["equipment_names"]),
+            default=d["equipment"],
+            format_func=words["equipment_names"].get,
+            key="plan_equipment",
+        )
         start = st.date_input(words["start_date"], value=dt.date.today(), key="plan_start")
         quick = _quick_answers() if ask else None
         if not st.form_submit_button(words["submit"], type="primary"):
             return None
-    profile = {"days": days, "minutes_per_session": minutes, "weeks": weeks,
-               "fitness": fitness, "equipment": kit, "start_date": start.isoformat()}
+    profile = {
+        "days": days,
+        "minutes_per_session": minutes,
+        "weeks": weeks,
+        "fitness": fitness,
+        "equipment": kit,
+        "start_date": start.isoformat(),
+    }
     return profile, quick
 
 
@@ -104,19 +151,32 @@ def _chart(plan: Mapping[str, Any]) -> alt.LayerChart:
     # Aerobic work at the bottom of each bar, so it reads straight against the WHO line.
     rows["order"] = rows["category"].map(plan_export.CATEGORY_ORDER.index)
     rows["category"] = rows["category"].map(words["category_names"])
-    bars = alt.Chart(rows).mark_bar().encode(
-        x=alt.X("week:O", title=words["axis_week"], axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("minutes:Q", title=words["axis_minutes"], stack="zero"),
-        order=alt.Order("order:Q", sort="ascending"),
-        color=alt.Color("category:N", title=None,
-                        sort=[words["category_names"][c] for c in plan_export.CATEGORY_ORDER]),
-        tooltip=["week", "category", "minutes"],
+    bars = (
+        alt.Chart(rows)
+        .mark_bar()
+        .encode(
+            x=alt.X("week:O", title=words["axis_week"], axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("minutes:Q", title=words["axis_minutes"], stack="zero"),
+            order=alt.Order("order:Q", sort="ascending"),
+            color=alt.Color(
+                "category:N",
+                title=None,
+                sort=[words["category_names"][c] for c in plan_export.CATEGORY_ORDER],
+            ),
+            tooltip=["week", "category", "minutes"],
+        )
     )
     target = pd.DataFrame({"minutes": [planner.WHO_AEROBIC_MINUTES], "label": [words["who_label"]]})
-    line = alt.Chart(target).mark_rule(strokeDash=[6, 4], color="#b00020", size=2).encode(
-        y="minutes:Q")
-    text = alt.Chart(target).mark_text(align="left", dx=4, dy=-8, color="#b00020").encode(
-        y="minutes:Q", x=alt.value(0), text="label:N")
+    line = (
+        alt.Chart(target)
+        .mark_rule(strokeDash=[6, 4], color="#b00020", size=2)
+        .encode(y="minutes:Q")
+    )
+    text = (
+        alt.Chart(target)
+        .mark_text(align="left", dx=4, dy=-8, color="#b00020")
+        .encode(y="minutes:Q", x=alt.value(0), text="label:N")
+    )
     return alt.layer(bars, line, text).properties(height=300)
 
 
@@ -128,21 +188,28 @@ def _weeks(plan: Mapping[str, Any]) -> None:
     st.subheader(words["weeks_title"])
     for week in plan["weeks"]:
         t = week["totals"]
-        label = words["week_label"].format(week=week["week"], aerobic=t["aerobic_minutes"],
-                                           strength=t["strength_days"])
+        label = words["week_label"].format(
+            week=week["week"], aerobic=t["aerobic_minutes"], strength=t["strength_days"]
+        )
         with st.expander(label, expanded=week["week"] == 1):
             for session in week["sessions"]:
                 day = dt.date.fromisoformat(session["date"])
                 st.markdown(f"**{day:%A %d %B}** ({session['minutes']} min)")
                 st.markdown(_session_lines(session["exercises"]))
-                st.caption(words["bad_day"] + " " + "; ".join(
-                    f"{e['name']} ({e['dose']})" for e in session["minimum_day"]["exercises"]))
+                st.caption(
+                    words["bad_day"]
+                    + " "
+                    + "; ".join(
+                        f"{e['name']} ({e['dose']})" for e in session["minimum_day"]["exercises"]
+                    )
+                )
 
 
 def _cards(plan: Mapping[str, Any]) -> None:
     st.subheader(words["cards_title"])
-    seen = dict.fromkeys(e["id"] for w in plan["weeks"] for s in w["sessions"]
-                         for e in s["exercises"])
+    seen = dict.fromkeys(
+        e["id"] for w in plan["weeks"] for s in w["sessions"] for e in s["exercises"]
+    )
     for ex_id in seen:
         ex = library.get(ex_id)
         with st.container(border=True):
@@ -168,15 +235,30 @@ def _left_out(plan: Mapping[str, Any]) -> None:
 def _downloads(plan: Mapping[str, Any]) -> None:
     st.subheader(words["downloads_title"])
     cols = st.columns(3)
-    cols[0].download_button(words["download_ics"], data=plan_export.to_ics(plan),
-                            file_name="backcare-plan.ics", mime="text/calendar",
-                            key="plan_ics", on_click="ignore")
-    cols[1].download_button(words["download_csv"], data=plan_export.to_csv(plan),
-                            file_name="backcare-plan.csv", mime="text/csv",
-                            key="plan_csv", on_click="ignore")
-    cols[2].download_button(words["download_html"], data=plan_export.to_html(plan),
-                            file_name="backcare-plan.html", mime="text/html",
-                            key="plan_html", on_click="ignore")
+    cols[0].download_button(
+        words["download_ics"],
+        data=plan_export.to_ics(plan),
+        file_name="backcare-plan.ics",
+        mime="text/calendar",
+        key="plan_ics",
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        words["download_csv"],
+        data=plan_export.to_csv(plan),
+        file_name="backcare-plan.csv",
+        mime="text/csv",
+        key="plan_csv",
+        on_click="ignore",
+    )
+    cols[2].download_button(
+        words["download_html"],
+        data=plan_export.to_html(plan),
+        file_name="backcare-plan.html",
+        mime="text/html",
+        key="plan_html",
+        on_click="ignore",
+    )
     st.caption(words["print_hint"])
     with st.expander(words["printable_title"]):
         st.markdown(plan_export.to_markdown(plan))
@@ -218,8 +300,7 @@ if assessment is not None:
         st.stop()
 else:
     st.warning(words["no_check"], icon="ℹ️")
-    st.page_link("pages/symptom_check.py", label=words["start_check"],
-                 icon=":material/checklist:")
+    st.page_link("pages/symptom_check.py", label=words["start_check"], icon=":material/checklist:")
 
 sent = _profile_form(ask=assessment is None)
 if sent is not None:
@@ -227,11 +308,13 @@ if sent is not None:
     try:
         result = planner.plan(profile, answers if assessment is not None else quick)
     except ProfileError as exc:
-        st.error(words["bad_profile"] + "\n\n" + "\n".join(
-            f"- {field}: {problem}" for field, problem in exc.errors.items()))
+        st.error(
+            words["bad_profile"]
+            + "\n\n"
+            + "\n".join(f"- {field}: {problem}" for field, problem in exc.errors.items())
+        )
     except ValidationError as exc:
-        st.error(words["bad_answers"] + "\n\n" + "\n".join(
-            f"- {e.message()}" for e in exc.errors))
+        st.error(words["bad_answers"] + "\n\n" + "\n".join(f"- {e.message()}" for e in exc.errors))
     else:
         st.session_state[PLAN] = result.to_dict()
 

@@ -39,8 +39,7 @@ if latest is not None:
         st.caption(f"From {when}.")
     ui.level_banner(present.banner(level), large=False)
     if st.session_state.get(ui.ASSESSMENT) is not None:
-        st.page_link("pages/results.py", label="See your full result",
-                     icon=":material/assignment:")
+        st.page_link("pages/results.py", label="See your full result", icon=":material/assignment:")
 
 label = "Start the symptom check" if not ui.answers() else "Carry on with the symptom check"
 if st.button(label, type="primary", icon=":material/checklist:"):

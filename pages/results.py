@@ -48,8 +48,9 @@ assessment = st.session_state.get(ui.ASSESSMENT)
 if assessment is None:
     st.title("Your result")
     st.info(words["no_result"], icon="ℹ️")
-    st.page_link("pages/symptom_check.py", label="Start the symptom check",
-                 icon=":material/checklist:")
+    st.page_link(
+        "pages/symptom_check.py", label="Start the symptom check", icon=":material/checklist:"
+    )
     _load_section()
     st.divider()
     ui.emergency_signs()
@@ -61,8 +62,7 @@ if present.answers_changed(current, assessment):
     if fresh is not None:
         ui.emergency_box(fresh)
     st.warning(words["changed"], icon="✏️")
-    st.page_link("pages/symptom_check.py", label=words["finish_check"],
-                 icon=":material/checklist:")
+    st.page_link("pages/symptom_check.py", label=words["finish_check"], icon=":material/checklist:")
 
 view = present.result_view(q, assessment)
 ui.level_banner(view.banner)
@@ -78,8 +78,10 @@ if view.reasons:
 else:
     st.write(words["no_reasons"])
 if view.unanswered:
-    st.warning(words["unanswered"] + "\n\n" + "\n".join(f"- {u.question}" for u in view.unanswered),
-               icon="❓")
+    st.warning(
+        words["unanswered"] + "\n\n" + "\n".join(f"- {u.question}" for u in view.unanswered),
+        icon="❓",
+    )
 
 st.subheader("What your answers look like")
 st.write(words["patterns_intro"])
@@ -91,8 +93,12 @@ for pattern in view.patterns:
         st.write(pattern.summary)
         if pattern.because:
             st.caption("Your answers that fit: " + "; ".join(a.line() for a in pattern.because))
-        st.page_link(present.CONDITIONS_PAGE, label=f"Read about: {pattern.name}",
-                     icon=":material/menu_book:", query_params=pattern.link_params)
+        st.page_link(
+            present.CONDITIONS_PAGE,
+            label=f"Read about: {pattern.name}",
+            icon=":material/menu_book:",
+            query_params=pattern.link_params,
+        )
 
 st.subheader("Your scores")
 for row in view.scores:
@@ -109,8 +115,13 @@ store.record_assessment(answers, assessment)
 
 st.subheader("Save or share")
 st.write(words["save_intro"])
-st.download_button("Download my answers (JSON)", dump_answers(assessment.answers),
-                   file_name=FILE_NAME, mime=MIME, icon=":material/download:")
+st.download_button(
+    "Download my answers (JSON)",
+    dump_answers(assessment.answers),
+    file_name=FILE_NAME,
+    mime=MIME,
+    icon=":material/download:",
+)
 store.report_download(assessment, answers)
 _load_section()
 st.divider()

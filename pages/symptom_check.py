@@ -133,11 +133,22 @@ if problem:
     st.error(problem, icon="⚠️")
 last = index >= len(steps) - 1
 back, forward = st.columns(2)
-back.button("Back", icon=":material/arrow_back:", disabled=index == 0, width="stretch",
-            on_click=_request, args=("back",))
-forward.button("See my result" if last else "Next", type="primary", width="stretch",
-               icon=":material/check:" if last else ":material/arrow_forward:",
-               on_click=_request, args=("finish" if last else "next",))
+back.button(
+    "Back",
+    icon=":material/arrow_back:",
+    disabled=index == 0,
+    width="stretch",
+    on_click=_request,
+    args=("back",),
+)
+forward.button(
+    "See my result" if last else "Next",
+    type="primary",
+    width="stretch",
+    icon=":material/check:" if last else ":material/arrow_forward:",
+    on_click=_request,
+    args=("finish" if last else "next",),
+)
 
 st.divider()
 ui.emergency_signs()

@@ -33,8 +33,16 @@ def test_whole_float_is_a_whole_number():
 
 
 def test_every_bad_key_is_named_at_once_with_what_is_allowed():
-    problems = errors_of({"age": 200, "pain_now": 12, "bladder": True, "leg_pain": "left",
-                          "areas": ["neck"], "fever": "yes"})
+    problems = errors_of(
+        {
+            "age": 200,
+            "pain_now": 12,
+            "bladder": True,
+            "leg_pain": "left",
+            "areas": ["neck"],
+            "fever": "yes",
+        }
+    )
     assert set(problems) == {"age", "pain_now", "bladder", "leg_pain", "areas", "fever"}
     assert "16 to 110" in problems["age"]
     assert "one_leg" in problems["leg_pain"]
@@ -57,7 +65,9 @@ def test_absent_is_not_no():
 
 def test_lists_are_deduplicated_in_contract_order():
     assert validate({"age": 40, "worse_with": ["walking", "bending", "walking"]})["worse_with"] == (
-        "bending", "walking")
+        "bending",
+        "walking",
+    )
 
 
 @pytest.mark.parametrize("bad", [[], "text", 3, None])

@@ -56,6 +56,7 @@ def _vignette_row(answers: dict) -> list[str]:
 
 # --- reading one cell ------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("key", "text", "value"),
     [
@@ -128,6 +129,7 @@ def test_format_then_parse_round_trips(data: st.DataObject) -> None:
 
 # --- one row ---------------------------------------------------------------------------
 
+
 def test_row_names_every_bad_key_at_once() -> None:
     columns = tuple(FIELD_BY_KEY[k] for k in ("age", "pain_now", "sex", "fever"))
     with pytest.raises(ValidationError) as caught:
@@ -166,6 +168,7 @@ def test_guard_stops_formulas(cell: str, out: str) -> None:
 
 
 # --- whole files through the command ---------------------------------------------------
+
 
 def test_vignettes_score_as_assess_does(tmp_path: Path) -> None:
     """Same rules as the app: every row's result equals `assess` on the same answers."""
@@ -275,9 +278,7 @@ def test_ragged_row_keeps_output_rectangular(tmp_path: Path) -> None:
 
 def test_bom_blank_lines_and_quoting(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
-    src.write_bytes(
-        b'\xef\xbb\xbfage,areas,note\r\n\r\n40,"lower_back;thigh","a, b\nc"\r\n'
-    )
+    src.write_bytes(b'\xef\xbb\xbfage,areas,note\r\n\r\n40,"lower_back;thigh","a, b\nc"\r\n')
     out = tmp_path / "out.csv"
     assert main(["score", str(src), "-o", str(out), "--keep", "note"]) == 0
     (row,) = _read(out)
@@ -307,8 +308,11 @@ def test_terminated_run_leaves_no_partial_file(tmp_path: Path) -> None:
     from bench.gen import write_csv
 
     src = write_csv(tmp_path / "in.csv", 300_000, fields=(FIELD_BY_KEY["age"],))
-    proc = subprocess.Popen([sys.executable, "-m", "backcare", "score", str(src), "-o",
-                             str(tmp_path / "out.csv")], cwd=ROOT, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "backcare", "score", str(src), "-o", str(tmp_path / "out.csv")],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+    )
     try:
         for _ in range(600):  # until the temporary output exists (at most about 60 s)
             if any(p.suffix == ".part" for p in tmp_path.iterdir()):
@@ -325,8 +329,11 @@ def test_terminated_run_leaves_no_partial_file(tmp_path: Path) -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.integers(16, 110), st.integers(0, 10), st.booleans()),
-                min_size=1, max_size=20))
+@given(
+    st.lists(
+        st.tuples(st.integers(16, 110), st.integers(0, 10), st.booleans()), min_size=1, max_size=20
+    )
+)
 def test_valid_answers_are_echoed_unchanged(tmp_path_factory, rows) -> None:
     """The formula guard never touches a valid answer."""
     tmp = tmp_path_factory.mktemp("echo")
@@ -337,8 +344,14 @@ def test_valid_answers_are_echoed_unchanged(tmp_path_factory, rows) -> None:
 
 
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "backcare", "score", *args], input=stdin,
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "backcare", "score", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_stdin_to_stdout_and_quiet_without_terminal() -> None:
@@ -381,8 +394,16 @@ def test_negative_jobs_is_a_usage_error(tmp_path: Path, capsys) -> None:
 # --- flat memory -----------------------------------------------------------------------
 
 #: A few columns keep the big run short; memory per row does not depend on width.
-MEMORY_KEYS = ("age", "pain_now", "duration_weeks", "areas", "worse_with", "saddle_numbness",
-               "fever", "bothersomeness")
+MEMORY_KEYS = (
+    "age",
+    "pain_now",
+    "duration_weeks",
+    "areas",
+    "worse_with",
+    "saddle_numbness",
+    "fever",
+    "bothersomeness",
+)
 #: Peak memory may grow this much from 20,000 to 200,000 rows. Keeping every
 #: output row, or every result, would cost tens of MB over 180,000 more rows.
 MEMORY_SLACK_KB = 6_000
@@ -403,7 +424,10 @@ def _peak_rss_kb(tmp_path: Path, rows: int) -> int:
     src = write_csv(tmp_path / f"in{rows}.csv", rows, fields=fields)
     done = subprocess.run(
         [sys.executable, "-c", _PEAK_RSS, str(src), str(tmp_path / f"out{rows}.csv")],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
     )
     assert done.returncode == 1, done.stderr  # the generator puts a few bad rows in
     with open(tmp_path / f"out{rows}.csv", encoding="utf-8") as f:

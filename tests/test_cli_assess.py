@@ -15,8 +15,14 @@ from tests.helpers import ROOT
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "backcare", *args], input=stdin,
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "backcare", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
 
 
 def test_help():
@@ -32,22 +38,33 @@ def test_standard_input_gives_the_spec_shape():
     done = run("assess", "-", stdin=json.dumps(all_no(leg_pain="both_legs", duration_weeks=2)))
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
-    assert set(out) >= {"triage", "reasons", "patterns", "unanswered_safety_questions",
-                        "duration_category", "scores"}
+    assert set(out) >= {
+        "triage",
+        "reasons",
+        "patterns",
+        "unanswered_safety_questions",
+        "duration_category",
+        "scores",
+    }
     assert out["triage"] == "emergency"
     assert set(out["scores"]) >= {"pain_band", "psychosocial_risk"}
     assert {"id", "level", "because", "text"} <= set(out["reasons"][0])
     assert {"id", "strength", "because"} <= set(out["patterns"][0])
 
 
-@pytest.mark.parametrize(("stdin", "named"), [
-    ('{"age": 40, "pain_now": 11, "leg_pain": "left", "fevr": true}',
-     ["pain_now", "leg_pain", "fevr"]),
-    ('{"pain_now": 3}', ["age"]),
-    ("[1, 2]", ["answers"]),
-    ("{not json", ["not valid JSON", "line 1"]),
-    ("", ["not valid JSON"]),
-])
+@pytest.mark.parametrize(
+    ("stdin", "named"),
+    [
+        (
+            '{"age": 40, "pain_now": 11, "leg_pain": "left", "fevr": true}',
+            ["pain_now", "leg_pain", "fevr"],
+        ),
+        ('{"pain_now": 3}', ["age"]),
+        ("[1, 2]", ["answers"]),
+        ("{not json", ["not valid JSON", "line 1"]),
+        ("", ["not valid JSON"]),
+    ],
+)
 def test_bad_input_exits_2_with_a_short_message(stdin, named):
     done = run("assess", "-", stdin=stdin)
     assert done.returncode == 2

@@ -203,16 +203,18 @@ SEED_TOPICS: dict[str, list[tuple[str, ...]]] = {
     "stabbing pain": [("stabbing",)],
     "pain into the leg": [("down one leg", "into one leg", "into the leg")],
     "worse bending, lifting, standing, walking": [
-        ("bend",), ("lift",), ("stand",), ("walk",), ("worse",)
+        ("bend",),
+        ("lift",),
+        ("stand",),
+        ("walk",),
+        ("worse",),
     ],
     "better lying down": [("lie down", "lying down"), ("ease", "better")],
     "acute under 6 weeks": [("acute",), ("less than 6 weeks",)],
     "chronic over 3 months": [("chronic",), ("3 months",)],
     "chronic is less common": [("much more common than chronic",)],
     "a fall or heavy lifting": [("fall",), ("heavy lifting",)],
-    "osteoporosis and joint calcification as causes": [
-        ("osteoporosis",), ("joint calcification",)
-    ],
+    "osteoporosis and joint calcification as causes": [("osteoporosis",), ("joint calcification",)],
     "quality of life": [("your sleep, your mood, your work",)],
     "osteoarthritis of the lower back": [("osteoarthritis",), ("one kind of arthritis",)],
     "spinal stenosis from arthritis": [("spinal stenosis",), ("narrow",)],
@@ -538,9 +540,7 @@ def test_page_deep_link_to_a_serious_pattern_shows_urgent_help_first(at: AppTest
 
 
 @pytest.mark.parametrize("bad", ["not-a-condition", "![x](http://example.com/x.png)"])
-def test_page_unknown_deep_link_is_a_friendly_message_not_an_error(
-    at: AppTest, bad: str
-) -> None:
+def test_page_unknown_deep_link_is_a_friendly_message_not_an_error(at: AppTest, bad: str) -> None:
     at.query_params["condition"] = bad
     at.run()
     assert not at.exception, at.exception

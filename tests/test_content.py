@@ -24,8 +24,11 @@ def test_no_text_for_rules_that_do_not_exist():
 
 
 SENTENCES = (
-    [("not_a_diagnosis", TEXT.not_a_diagnosis), ("emergency_action", TEXT.emergency_action),
-     ("emergency_intro", TEXT.emergency_intro)]
+    [
+        ("not_a_diagnosis", TEXT.not_a_diagnosis),
+        ("emergency_action", TEXT.emergency_action),
+        ("emergency_intro", TEXT.emergency_intro),
+    ]
     + [(f"emergency_sign_{i}", s) for i, s in enumerate(TEXT.emergency_signs)]
     + [(f"safety_net_{i}", s) for i, s in enumerate(TEXT.safety_net)]
     + [(f"reason_{k}", v) for k, v in TEXT.reasons.items()]

@@ -292,10 +292,13 @@ def test_json_export_is_a_list_with_the_columns():
 HEADER = "date,pain_now,pain_worst,active_minutes,exercises,leg_pain,sleep,notes\n"
 
 
-@pytest.mark.parametrize(("name", "text", "entries"), [
-    ("diary.csv", HEADER, []),          # a header alone: a valid, empty diary
-    ("diary.json", "[]", []),
-])
+@pytest.mark.parametrize(
+    ("name", "text", "entries"),
+    [
+        ("diary.csv", HEADER, []),  # a header alone: a valid, empty diary
+        ("diary.json", "[]", []),
+    ],
+)
 def test_an_empty_diary_file_is_valid_and_empty(name, text, entries):
     assert diary.parse_file(name, text) == entries
 

@@ -32,8 +32,15 @@ def test_library_is_big_enough_and_covers_every_category():
 
 @pytest.mark.parametrize(
     "needle",
-    ["walk", "swim|water", "bike|cycl", "hamstring", "hip stretch", "balance|stand on one leg",
-     "breath"],
+    [
+        "walk",
+        "swim|water",
+        "bike|cycl",
+        "hamstring",
+        "hip stretch",
+        "balance|stand on one leg",
+        "breath",
+    ],
 )
 def test_library_covers_the_issue_list(needle):
     """The issue names these kinds of exercise; each must be in the library."""
@@ -95,8 +102,7 @@ def _sentences(node: Any) -> list[str]:
 
 def test_planner_wording_reading_grade():
     filled = [
-        s.replace("{week}", "3").replace("{minutes}", "60")
-        for s in _sentences(planner_text())
+        s.replace("{week}", "3").replace("{minutes}", "60") for s in _sentences(planner_text())
     ]
     assert len(filled) > 20
     # Short labels ("Printable view") are not sentences: their grade is noise.
@@ -110,7 +116,8 @@ def test_every_safety_rule_has_a_reason_for_each_tag():
 
     reasons = planner_text()["left_out"]
     assert {f"bone_{t}" for t in BONE_AVOID} | {f"stenosis_{t}" for t in STENOSIS_AVOID} <= set(
-        reasons)
+        reasons
+    )
 
 
 @pytest.mark.parametrize(
@@ -134,15 +141,35 @@ def test_bad_library_is_reported():
     good = LIBRARY["walk_easy"]
     broken = {
         "x": lib.Exercise(
-            id="x", name="X", category="yoga", targets=("toes",), level=4, equipment=("rope",),
-            steps=(), dose=Dose(sets=2), easier="missing", harder=None, movement=("jumping",),
-            safety=(), source="",
+            id="x",
+            name="X",
+            category="yoga",
+            targets=("toes",),
+            level=4,
+            equipment=("rope",),
+            steps=(),
+            dose=Dose(sets=2),
+            easier="missing",
+            harder=None,
+            movement=("jumping",),
+            safety=(),
+            source="",
         ),
         good.id: good,
     }
     found = " | ".join(lib.problems(broken))
-    for expected in ("category", "level", "target", "equipment", "movement tag", "steps is empty",
-                     "safety is empty", "source is empty", "dose", "'missing' is not in"):
+    for expected in (
+        "category",
+        "level",
+        "target",
+        "equipment",
+        "movement tag",
+        "steps is empty",
+        "safety is empty",
+        "source is empty",
+        "dose",
+        "'missing' is not in",
+    ):
         assert expected in found
 
 

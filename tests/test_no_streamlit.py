@@ -11,7 +11,8 @@ import backcare
 from tests.helpers import ROOT
 
 MODULES = sorted(
-    m.name for m in pkgutil.walk_packages(backcare.__path__, prefix="backcare.")
+    m.name
+    for m in pkgutil.walk_packages(backcare.__path__, prefix="backcare.")
     if m.name != "backcare.__main__"
 )
 
@@ -36,8 +37,9 @@ def test_importing_every_module_loads_no_streamlit():
         "    importlib.import_module(name)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit'))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
     assert len(MODULES) > 5

@@ -14,8 +14,7 @@ APP = str(ROOT / "app.py")
 PAGE = "pages/exercise_plan.py"
 WORDS = planner_text()["page"]
 NOTES = planner_text()["notes"]
-SELF_CARE = {"age": 40, "pain_now": 3, "duration_weeks": 1, "trauma": "none",
-             "osteoporosis": True}
+SELF_CARE = {"age": 40, "pain_now": 3, "duration_weeks": 1, "trauma": "none", "osteoporosis": True}
 EMERGENCY = {"age": 40, "saddle_numbness": True}
 
 
@@ -87,8 +86,13 @@ def test_uses_the_latest_assessment_and_says_so():
 
 
 def test_emergency_assessment_gets_no_plan_and_sees_the_signs():
-    at = open_page({"assessment": assess(EMERGENCY), "answers": EMERGENCY,
-                    "plan": {"weeks": [], "left_out": []}})
+    at = open_page(
+        {
+            "assessment": assess(EMERGENCY),
+            "answers": EMERGENCY,
+            "plan": {"weeks": [], "left_out": []},
+        }
+    )
     shown = texts(at)
     assert planner_text()["refused"]["emergency"]["why"] in shown
     assert WORDS["submit"] not in [b.label for b in at.button]

@@ -72,8 +72,9 @@ def walk(at: AppTest, answers: dict[str, Any]) -> None:
 
 
 def alert_text(at: AppTest) -> str:
-    return " ".join(str(e.value) for kind in ("error", "warning", "info", "success")
-                    for e in getattr(at, kind))
+    return " ".join(
+        str(e.value) for kind in ("error", "warning", "info", "success") for e in getattr(at, kind)
+    )
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
@@ -151,8 +152,12 @@ def test_full_walk_shows_the_right_banner(at: AppTest, vignette: str, level: str
     walk(at, VIGNETTES[vignette]["answers"])
     assert at.session_state["assessment"].triage.value == level
     text = level_text(level)
-    banner = [e for kind in ("error", "warning", "info", "success") for e in getattr(at, kind)
-              if text.headline in e.value]
+    banner = [
+        e
+        for kind in ("error", "warning", "info", "success")
+        for e in getattr(at, kind)
+        if text.headline in e.value
+    ]
     assert banner, f"no banner with {text.headline!r}"
     assert banner[0].icon == text.icon
     assert text.title in banner[0].value and text.action in banner[0].value
@@ -259,8 +264,9 @@ def test_home_shows_the_latest_result(at: AppTest) -> None:
     assert any(level_text("soon").headline in e.value for e in at.info)
 
 
-def test_home_shows_the_last_saved_result_in_a_new_session(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_home_shows_the_last_saved_result_in_a_new_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BACKCARE_DB_URL", f"sqlite:///{tmp_path / 'shared.sqlite'}")
     monkeypatch.delenv("BACKCARE_STORAGE", raising=False)
     first = AppTest.from_file(APP, default_timeout=30)

@@ -37,31 +37,46 @@ def test_prints_the_plan_as_json(tmp_path, capsys):
     assert len(data["weeks"]) == 6
     week = data["weeks"][0]
     assert week["week"] == 1
-    assert set(week["totals"]) == {"aerobic_minutes", "strength_days", "flexibility_days",
-                                   "balance_days"}
+    assert set(week["totals"]) == {
+        "aerobic_minutes",
+        "strength_days",
+        "flexibility_days",
+        "balance_days",
+    }
     session = week["sessions"][0]
     assert session["date"] == "2026-12-02"
-    assert {"id", "name", "category", "movement", "dose", "minutes"} <= set(
-        session["exercises"][0])
+    assert {"id", "name", "category", "movement", "dose", "minutes"} <= set(session["exercises"][0])
     assert data["left_out"] == []
 
 
 def test_answers_apply_the_safety_rules(tmp_path, capsys):
-    code, out, _ = run(capsys, write(tmp_path, "p.json", PROFILE),
-                       "--answers", write(tmp_path, "a.json", BONES))
+    code, out, _ = run(
+        capsys, write(tmp_path, "p.json", PROFILE), "--answers", write(tmp_path, "a.json", BONES)
+    )
     assert code == 0
     data = json.loads(out)
     left = {x["id"]: x["why"] for x in data["left_out"]}
     assert left.get("sit_up")
-    movements = {t for w in data["weeks"] for s in w["sessions"] for e in s["exercises"]
-                 for t in e["movement"]}
+    movements = {
+        t
+        for w in data["weeks"]
+        for s in w["sessions"]
+        for e in s["exercises"]
+        for t in e["movement"]
+    }
     assert not movements & {"loaded_flexion", "end_range_flexion", "twisting", "floor_lift"}
 
 
 def test_refuses_when_the_answers_need_a_doctor(tmp_path, capsys):
     ics = tmp_path / "x.ics"
-    code, out, err = run(capsys, write(tmp_path, "p.json", PROFILE),
-                         "--answers", write(tmp_path, "a.json", EMERGENCY), "--ics", str(ics))
+    code, out, err = run(
+        capsys,
+        write(tmp_path, "p.json", PROFILE),
+        "--answers",
+        write(tmp_path, "a.json", EMERGENCY),
+        "--ics",
+        str(ics),
+    )
     assert code == 0
     data = json.loads(out)
     assert data["refused"]
@@ -72,8 +87,16 @@ def test_refuses_when_the_answers_need_a_doctor(tmp_path, capsys):
 
 def test_writes_ics_and_csv(tmp_path, capsys):
     ics, table, page = tmp_path / "plan.ics", tmp_path / "plan.csv", tmp_path / "plan.html"
-    code, out, _ = run(capsys, write(tmp_path, "p.json", PROFILE), "--ics", str(ics),
-                       "--csv", str(table), "--html", str(page))
+    code, out, _ = run(
+        capsys,
+        write(tmp_path, "p.json", PROFILE),
+        "--ics",
+        str(ics),
+        "--csv",
+        str(table),
+        "--html",
+        str(page),
+    )
     assert code == 0
     sessions = [s for w in json.loads(out)["weeks"] for s in w["sessions"]]
     events = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
@@ -85,8 +108,12 @@ def test_writes_ics_and_csv(tmp_path, capsys):
 
 def test_feedback_adjusts_the_plan(tmp_path, capsys):
     feedback = [{"date": "2026-12-02", "pain_before": 2, "pain_after": 5}]
-    code, out, _ = run(capsys, write(tmp_path, "p.json", PROFILE),
-                       "--feedback", write(tmp_path, "f.json", feedback))
+    code, out, _ = run(
+        capsys,
+        write(tmp_path, "p.json", PROFILE),
+        "--feedback",
+        write(tmp_path, "f.json", feedback),
+    )
     assert code == 0
     assert json.loads(out)["changes"][0]["change"] == "hold"
 
@@ -100,8 +127,12 @@ def test_feedback_adjusts_the_plan(tmp_path, capsys):
         ({k: v for k, v in PROFILE.items() if k != "days"}, None, None, "days"),
         (PROFILE, {"age": 40, "pain_now": 12}, None, "pain_now"),
         (PROFILE, {"age": 40, "bladder": True}, None, "bladder"),
-        (PROFILE, None, [{"date": "2026-12-02", "pain_before": 2, "pain_after": 50}],
-         "feedback[0].pain_after"),
+        (
+            PROFILE,
+            None,
+            [{"date": "2026-12-02", "pain_before": 2, "pain_after": 50}],
+            "feedback[0].pain_after",
+        ),
         ("{not json", None, None, "not valid JSON"),
     ],
 )
@@ -128,7 +159,10 @@ def test_runs_as_a_module(tmp_path):
     """The real entry point, as a person would type it."""
     done = subprocess.run(
         [sys.executable, "-m", "backcare", "plan", write(tmp_path, "p.json", PROFILE)],
-        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], check=False,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["weeks"][0]["week"] == 1

@@ -30,8 +30,13 @@ SELF_CARE = {"age": 40, "pain_now": 3, "duration_weeks": 1, "trauma": "none"}
 #: The stenosis pattern (Cook cluster: both legs, leg worse than back, worse walking,
 #: better sitting, age over 48), with every urgent and emergency question answered no.
 STENOSIS = {
-    "age": 70, "duration_weeks": 30, "leg_pain": "both_legs", "leg_pain_worse_than_back": True,
-    "worse_with": ["walking"], "better_with": ["sitting"], "trauma": "none",
+    "age": 70,
+    "duration_weeks": 30,
+    "leg_pain": "both_legs",
+    "leg_pain_worse_than_back": True,
+    "worse_with": ["walking"],
+    "better_with": ["sitting"],
+    "trauma": "none",
 }
 
 
@@ -125,7 +130,12 @@ def test_sessions_fall_on_the_chosen_weekdays_from_the_start_date():
     dates = [s.date for s in plan.sessions()]
     assert dates == sorted(dates)
     assert [d.isoformat() for d in dates] == [
-        "2026-12-02", "2026-12-04", "2026-12-07", "2026-12-09", "2026-12-11", "2026-12-14",
+        "2026-12-02",
+        "2026-12-04",
+        "2026-12-07",
+        "2026-12-09",
+        "2026-12-11",
+        "2026-12-14",
     ]
     assert all(WEEKDAYS[d.weekday()] in ("mon", "wed", "fri") for d in dates)
 
@@ -151,8 +161,9 @@ def test_no_plan_for_emergency_or_urgent(answers, level):
 
 
 @pytest.mark.skipif(not VIGNETTES, reason="shared/vignettes/public.json is not available")
-@pytest.mark.parametrize("vid", ["P01", "P02", "P03", "P04", "P05", "P06", "P07", "P08",
-                                 "P09", "P10", "P11", "P12"])
+@pytest.mark.parametrize(
+    "vid", ["P01", "P02", "P03", "P04", "P05", "P06", "P07", "P08", "P09", "P10", "P11", "P12"]
+)
 def test_vignettes_plan_only_when_triage_allows(vid):
     v = VIGNETTES[vid]
     result = P.plan(profile(), v["answers"])
@@ -211,8 +222,9 @@ def test_weak_bones_get_back_extensor_and_balance_work(answers):
 def test_the_done_when_case():
     """Osteoporosis, 3 free 30-minute slots: a 6-week plan with no forward bending
     under load, back-extensor and balance work, clear steps, and a calendar file."""
-    plan = build({"age": 68, "sex": "female", "osteoporosis": True, "pain_now": 3},
-                 equipment=["chair"])
+    plan = build(
+        {"age": 68, "sex": "female", "osteoporosis": True, "pain_now": 3}, equipment=["chair"]
+    )
     assert len(plan.weeks) == 6
     assert all(len(w.sessions) == 3 for w in plan.weeks)
     assert not tags_in(plan) & {"loaded_flexion", "end_range_flexion", "floor_lift"}
@@ -363,12 +375,15 @@ def test_to_dict_matches_the_cli_shape():
     assert json.loads(json.dumps(data)) == data
     week = data["weeks"][0]
     assert set(week) >= {"week", "sessions", "totals"}
-    assert set(week["totals"]) == {"aerobic_minutes", "strength_days", "flexibility_days",
-                                   "balance_days"}
+    assert set(week["totals"]) == {
+        "aerobic_minutes",
+        "strength_days",
+        "flexibility_days",
+        "balance_days",
+    }
     session = week["sessions"][0]
     assert set(session) >= {"date", "minutes", "exercises"}
-    assert set(session["exercises"][0]) == {"id", "name", "category", "movement", "dose",
-                                            "minutes"}
+    assert set(session["exercises"][0]) == {"id", "name", "category", "movement", "dose", "minutes"}
     assert session["minutes"] == sum(e["minutes"] for e in session["exercises"])
     assert "left_out" in data
 
@@ -391,8 +406,10 @@ WIDE = {"days": list(WEEKDAYS), "minutes_per_session": 60, "fitness": "low"}
         ([fb("2026-12-02", 3, 3, leg=True)], {2: "step_back"}),
         ([fb("2026-12-02", 3, 2), fb("2026-12-09", 3, 3)], {3: "step_up"}),
         ([fb("2026-12-02", 3, 2), fb("2026-12-16", 3, 3)], {}),  # a gap breaks the run
-        ([fb("2026-12-02", 6, 1), fb("2026-12-09", 3, 4), fb("2026-12-16", 3, 5)],
-         {3: "step_up", 4: "hold"}),
+        (
+            [fb("2026-12-02", 6, 1), fb("2026-12-09", 3, 4), fb("2026-12-16", 3, 5)],
+            {3: "step_up", 4: "hold"},
+        ),
     ],
 )
 def test_adjust_decisions(feedback, expected):
@@ -417,12 +434,20 @@ def test_hold_keeps_minutes_and_step_back_lowers_them():
 def test_step_up_uses_harder_versions_and_step_back_easier_ones():
     plan = build(**{**WIDE, "fitness": "moderate"}, equipment=["mat", "chair"])
     up = P.adjust(plan, [fb("2026-12-02", 3, 3), fb("2026-12-09", 3, 3)])
-    levels = [sum(lib.get(e.id).level for s in w.sessions for e in s.exercises
-                  if e.category == "strength") for w in (plan.weeks[2], up.weeks[2])]
+    levels = [
+        sum(
+            lib.get(e.id).level for s in w.sessions for e in s.exercises if e.category == "strength"
+        )
+        for w in (plan.weeks[2], up.weeks[2])
+    ]
     assert levels[1] > levels[0]
     down = P.adjust(plan, [fb("2026-12-02", 3, 3, leg=True)])
-    levels = [sum(lib.get(e.id).level for s in w.sessions for e in s.exercises
-                  if e.category == "strength") for w in (plan.weeks[1], down.weeks[1])]
+    levels = [
+        sum(
+            lib.get(e.id).level for s in w.sessions for e in s.exercises if e.category == "strength"
+        )
+        for w in (plan.weeks[1], down.weeks[1])
+    ]
     assert levels[1] < levels[0]
 
 
@@ -488,8 +513,7 @@ FEEDBACK_DAYS = st.lists(
     st.tuples(st.integers(0, 83), st.integers(0, 10), st.integers(0, 10), st.booleans()),
     max_size=12,
 )
-PROPERTY = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def expected_avoid(answers) -> set[str]:
@@ -499,7 +523,8 @@ def expected_avoid(answers) -> set[str]:
     ids = {p.id for p in result.patterns}
     bone = any(answers.get(k) is True for k in P.BONE_ANSWERS) or "fracture" in ids
     return (set(P.BONE_AVOID) if bone else set()) | (
-        set(P.STENOSIS_AVOID) if "spinal_stenosis" in ids else set())
+        set(P.STENOSIS_AVOID) if "spinal_stenosis" in ids else set()
+    )
 
 
 def check_plan(plan: Plan, raw_profile, answers, adjusted: bool) -> None:
@@ -516,7 +541,8 @@ def check_plan(plan: Plan, raw_profile, answers, adjusted: bool) -> None:
             assert t[i]["aerobic_minutes"] >= t[i - 1]["aerobic_minutes"]
         if plan.weeks[i].step in ("build", "step_up"):
             assert 100 * t[i]["aerobic_minutes"] <= t[i - 1]["aerobic_minutes"] * (
-                100 + P.MAX_WEEKLY_RISE_PERCENT)
+                100 + P.MAX_WEEKLY_RISE_PERCENT
+            )
         if len(raw_profile["days"]) >= 2:
             assert t[i]["strength_days"] >= 2
     if not adjusted:
@@ -538,8 +564,9 @@ def test_property_adjusted_plans_stay_safe(raw_profile, answers, feedback_days):
     assume(isinstance(result, Plan))
     last = 7 * raw_profile["weeks"]
     start = dt.date.fromisoformat(raw_profile["start_date"])
-    feedback = [fb(str(start + dt.timedelta(days=d % last)), b, a, leg)
-                for d, b, a, leg in feedback_days]
+    feedback = [
+        fb(str(start + dt.timedelta(days=d % last)), b, a, leg) for d, b, a, leg in feedback_days
+    ]
     adjusted = P.adjust(result, feedback)
     check_plan(adjusted, raw_profile, answers, adjusted=True)
 
@@ -611,6 +638,7 @@ def test_tagged_moves_only_when_nothing_plain_fits():
     plan = build(equipment=list(lib.EQUIPMENT), fitness="high", days=list(WEEKDAYS))
     assert tags_in(plan) == set()
     bare = build(equipment=[], fitness="high")
-    hamstrings = {e.id for s in bare.sessions() for e in s.exercises
-                  if "hamstrings" in lib.get(e.id).targets}
+    hamstrings = {
+        e.id for s in bare.sessions() for e in s.exercises if "hamstrings" in lib.get(e.id).targets
+    }
     assert hamstrings == {"toe_touch"}, "with no kit, the toe touch is the only hamstring stretch"

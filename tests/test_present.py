@@ -16,8 +16,18 @@ from tests.strategies import valid_answers
 Q = load_questionnaire()
 VIGNETTES = {v["id"]: v for v in load_vignettes()}
 VALID = [v for v in VIGNETTES.values() if "triage" in v["expect"]]
-NO_FLAGS = {k: False for k in ("saddle_numbness", "bladder_change", "bowel_change",
-                               "sexual_change", "walking_unsteady", "fever", "feels_unwell")}
+NO_FLAGS = {
+    k: False
+    for k in (
+        "saddle_numbness",
+        "bladder_change",
+        "bowel_change",
+        "sexual_change",
+        "walking_unsteady",
+        "fever",
+        "feels_unwell",
+    )
+}
 
 
 @pytest.mark.parametrize(
@@ -28,8 +38,12 @@ def test_banner_says_the_level_in_words_and_icon_not_colour_alone(level: str, ki
     b = present.banner(level)
     text = level_text(level)
     assert b.kind == kind
-    assert (b.icon, b.title, b.headline, b.action) == (text.icon, text.title, text.headline,
-                                                       text.action)
+    assert (b.icon, b.title, b.headline, b.action) == (
+        text.icon,
+        text.title,
+        text.headline,
+        text.action,
+    )
     assert b.icon and b.title and b.action
 
 
@@ -71,7 +85,8 @@ def test_follow_up_that_does_not_apply_is_not_asked() -> None:
     result = assess(answers)
     assert "weakness_getting_worse" in result.unanswered_safety_questions
     assert "weakness_getting_worse" not in {
-        q.key for q in present.questions_to_ask_before_result(Q, result)}
+        q.key for q in present.questions_to_ask_before_result(Q, result)
+    }
 
 
 def test_follow_up_that_applies_is_asked() -> None:
@@ -79,7 +94,8 @@ def test_follow_up_that_applies_is_asked() -> None:
     answers.pop("weakness_getting_worse", None)
     result = assess(answers)
     assert "weakness_getting_worse" in {
-        q.key for q in present.questions_to_ask_before_result(Q, result)}
+        q.key for q in present.questions_to_ask_before_result(Q, result)
+    }
 
 
 def test_emergency_is_shown_at_once() -> None:
@@ -102,8 +118,11 @@ def test_no_self_care_result_while_an_applicable_safety_question_is_open(answers
     result = assess(answers)
     if result.triage is Level.SELF_CARE and not present.questions_to_ask_before_result(Q, result):
         questions = Q.questions
-        assert all(not questions[k].applies(result.answers)
-                   for k in result.unanswered_safety_questions if k in questions)
+        assert all(
+            not questions[k].applies(result.answers)
+            for k in result.unanswered_safety_questions
+            if k in questions
+        )
 
 
 @pytest.mark.parametrize("vignette", VALID, ids=lambda v: v["id"])
@@ -146,8 +165,10 @@ def test_duration_row_at_thresholds(weeks: float, value: str) -> None:
     assert f"{weeks:g} weeks" in row.note
 
 
-@pytest.mark.parametrize(("pain", "band"), [(0, "None"), (3, "Mild"), (4, "Moderate"),
-                                            (6, "Moderate"), (7, "Severe"), (10, "Severe")])
+@pytest.mark.parametrize(
+    ("pain", "band"),
+    [(0, "None"), (3, "Mild"), (4, "Moderate"), (6, "Moderate"), (7, "Severe"), (10, "Severe")],
+)
 def test_pain_row_at_thresholds(pain: int, band: str) -> None:
     assert present.score_rows(assess({"age": 40, "pain_now": pain}))[0].value == band
 

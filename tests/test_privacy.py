@@ -25,12 +25,22 @@ def test_headless_start_does_not_look_up_the_public_ip(tmp_path):
     an outside service for the public IP and print "External URL" (offline: "Did not
     auto detect external IP"). The config must stop that."""
     log = tmp_path / "streamlit.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py",
-           "--server.port", str(free_port()), "--server.headless", "true"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(free_port()),
+        "--server.headless",
+        "true",
+    ]
     env_db = {"BACKCARE_DB_URL": f"sqlite:///{tmp_path / 'privacy.sqlite'}"}
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, **env_db})
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **env_db}
+        )
     try:
         deadline = time.monotonic() + BANNER_WAIT_S
         while "URL:" not in log.read_text(encoding="utf-8") and time.monotonic() < deadline:

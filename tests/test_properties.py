@@ -13,17 +13,35 @@ from backcare.engine.scores import PSYCHOSOCIAL_ITEMS
 from backcare.engine.triage import SAFETY_KEYS
 from tests.strategies import KEYS_AND_INVALID, valid_answers, valid_value
 
-SETTINGS = settings(max_examples=300, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 #: Read off spec section 2 by hand (every key an emergency or urgent rule uses),
 #: so the engine's own derivation is checked against the contract text.
 SPEC_SAFETY_KEYS = {
-    "saddle_numbness", "bladder_change", "bowel_change", "sexual_change", "leg_weakness",
-    "leg_numbness", "leg_pain", "duration_weeks", "weakness_getting_worse", "walking_unsteady",
-    "trauma", "cancer_history", "fever", "iv_drug_use", "immunosuppressed",
-    "recent_infection_or_procedure", "feels_unwell", "osteoporosis", "long_term_steroids",
-    "age", "onset", "unexplained_weight_loss", "night_pain", "pain_constant",
+    "saddle_numbness",
+    "bladder_change",
+    "bowel_change",
+    "sexual_change",
+    "leg_weakness",
+    "leg_numbness",
+    "leg_pain",
+    "duration_weeks",
+    "weakness_getting_worse",
+    "walking_unsteady",
+    "trauma",
+    "cancer_history",
+    "fever",
+    "iv_drug_use",
+    "immunosuppressed",
+    "recent_infection_or_procedure",
+    "feels_unwell",
+    "osteoporosis",
+    "long_term_steroids",
+    "age",
+    "onset",
+    "unexplained_weight_loss",
+    "night_pain",
+    "pain_constant",
 }
 #: Warning-sign answers: yes/no keys used by an emergency or urgent rule, and the
 #: psychosocial items.

@@ -62,15 +62,22 @@ def _broken(mutate) -> list[str]:
     return questionnaire.check(raw)
 
 
-@pytest.mark.parametrize(("mutate", "named"), [
-    (lambda r: r["questions"].pop("fever"), "fever"),
-    (lambda r: r["questions"]["leg_pain"]["choices"].pop("both_legs"), "leg_pain"),
-    (lambda r: r["questions"].__setitem__("bladder", {"text": "?"}), "bladder"),
-    (lambda r: r["steps"][0]["questions"].append("fever"), "fever"),
-    (lambda r: r["questions"]["fever"].__setitem__("colour", "red"), "fever"),
-    (lambda r: r["questions"]["leg_pain_below_knee"].__setitem__(
-        "show_if", {"leg_pain": ["left"]}), "leg_pain_below_knee"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "named"),
+    [
+        (lambda r: r["questions"].pop("fever"), "fever"),
+        (lambda r: r["questions"]["leg_pain"]["choices"].pop("both_legs"), "leg_pain"),
+        (lambda r: r["questions"].__setitem__("bladder", {"text": "?"}), "bladder"),
+        (lambda r: r["steps"][0]["questions"].append("fever"), "fever"),
+        (lambda r: r["questions"]["fever"].__setitem__("colour", "red"), "fever"),
+        (
+            lambda r: r["questions"]["leg_pain_below_knee"].__setitem__(
+                "show_if", {"leg_pain": ["left"]}
+            ),
+            "leg_pain_below_knee",
+        ),
+    ],
+)
 def test_check_names_each_problem(mutate, named):
     problems = _broken(mutate)
     assert problems

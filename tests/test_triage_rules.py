@@ -38,8 +38,11 @@ ALONE = [
     ("both_legs_affected", "emergency", {"leg_weakness": "both_legs"}),
     ("both_legs_affected", "emergency", {"leg_numbness": "both_legs"}),
     ("new_pain_both_legs", "emergency", {"leg_pain": "both_legs", "duration_weeks": 2}),
-    ("progressive_weakness", "emergency",
-     {"weakness_getting_worse": True, "leg_weakness": "one_leg"}),
+    (
+        "progressive_weakness",
+        "emergency",
+        {"weakness_getting_worse": True, "leg_weakness": "one_leg"},
+    ),
     ("progressive_weakness", "emergency", {"walking_unsteady": True, "leg_weakness": "one_leg"}),
     ("progressive_weakness", "emergency", {"walking_unsteady": True, "leg_numbness": "one_leg"}),
     ("major_trauma", "emergency", {"trauma": "major"}),
@@ -57,8 +60,11 @@ ALONE = [
     ("possible_fracture", "urgent", {"age": 70, "onset": "sudden"}),
     ("one_leg_weak", "urgent", {"leg_weakness": "one_leg"}),
     ("weight_loss_red_flag", "urgent", {"unexplained_weight_loss": True, "age": 50}),
-    ("weight_loss_red_flag", "urgent",
-     {"unexplained_weight_loss": True, "night_pain": "constant_not_eased"}),
+    (
+        "weight_loss_red_flag",
+        "urgent",
+        {"unexplained_weight_loss": True, "night_pain": "constant_not_eased"},
+    ),
     ("non_mechanical_pain", "urgent", {"pain_constant": True, "night_pain": "constant_not_eased"}),
     ("not_improving", "soon", {"duration_weeks": 6}),
     ("new_pain_over_50", "soon", {"age": 50}),
@@ -69,13 +75,17 @@ ALONE = [
     ("risk_factor", "soon", {"iv_drug_use": True}),
     ("risk_factor", "soon", {"long_term_steroids": True}),
     ("thoracic_pain", "soon", {"areas": ["upper_back"]}),
-    ("psychosocial_high", "soon",
-     {"fear_of_activity": True, "worry": True, "catastrophising": True, "low_mood": True}),
+    (
+        "psychosocial_high",
+        "soon",
+        {"fear_of_activity": True, "worry": True, "catastrophising": True, "low_mood": True},
+    ),
 ]
 
 
-@pytest.mark.parametrize(("rule", "expected", "changes"), ALONE,
-                         ids=[f"{r}-{'-'.join(c)}" for r, _, c in ALONE])
+@pytest.mark.parametrize(
+    ("rule", "expected", "changes"), ALONE, ids=[f"{r}-{'-'.join(c)}" for r, _, c in ALONE]
+)
 def test_rule_alone(rule, expected, changes):
     result = assess(all_no(**changes))
     assert result.triage.value == expected
@@ -93,26 +103,33 @@ def test_every_emergency_and_urgent_rule_is_covered_by_the_table():
     assert {r.id for r in RULES if r.level.value in ("emergency", "urgent")} <= covered
 
 
-@pytest.mark.parametrize(("changes", "expected"), [
-    ({"leg_weakness": "one_leg", "weakness_getting_worse": False}, "urgent"),
-    ({"walking_unsteady": True}, "self_care"),  # unsteady alone, no leg signs: not this rule
-    ({"weakness_getting_worse": True}, "self_care"),  # "worse" with no weakness is moot
-    ({"fever": True, "iv_drug_use": False}, "urgent"),
-    ({"osteoporosis": True}, "self_care"),  # no fall, not sudden: no rule (spec section 2)
-    ({"osteoporosis": True, "trauma": "minor"}, "urgent"),
-    ({"unexplained_weight_loss": True, "age": 49}, "soon"),
-    ({"pain_constant": True}, "self_care"),
-    ({"night_pain": "constant_not_eased"}, "self_care"),
-    ({"leg_pain": "both_legs", "duration_weeks": 6}, "soon"),
-])
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"leg_weakness": "one_leg", "weakness_getting_worse": False}, "urgent"),
+        ({"walking_unsteady": True}, "self_care"),  # unsteady alone, no leg signs: not this rule
+        ({"weakness_getting_worse": True}, "self_care"),  # "worse" with no weakness is moot
+        ({"fever": True, "iv_drug_use": False}, "urgent"),
+        ({"osteoporosis": True}, "self_care"),  # no fall, not sudden: no rule (spec section 2)
+        ({"osteoporosis": True, "trauma": "minor"}, "urgent"),
+        ({"unexplained_weight_loss": True, "age": 49}, "soon"),
+        ({"pain_constant": True}, "self_care"),
+        ({"night_pain": "constant_not_eased"}, "self_care"),
+        ({"leg_pain": "both_legs", "duration_weeks": 6}, "soon"),
+    ],
+)
 def test_combinations_need_both_parts(changes, expected):
     assert level(**changes) == expected
 
 
 # ---- thresholds of the spec, both sides -------------------------------------
 
-STENOSIS = {"leg_pain": "one_leg", "leg_pain_worse_than_back": True, "worse_with": ["walking"],
-            "duration_weeks": 10}
+STENOSIS = {
+    "leg_pain": "one_leg",
+    "leg_pain_worse_than_back": True,
+    "worse_with": ["walking"],
+    "duration_weeks": 10,
+}
 
 
 @pytest.mark.parametrize(("age", "present"), [(48, False), (49, True)])
@@ -156,15 +173,25 @@ def test_muscle_strain_under_6_weeks(weeks, present):
     assert ("muscle_strain" in ids) is present
 
 
-@pytest.mark.parametrize(("weeks", "category"), [
-    (0, "acute"), (5.9, "acute"), (6, "subacute"), (12, "subacute"), (12.1, "chronic"),
-])
+@pytest.mark.parametrize(
+    ("weeks", "category"),
+    [
+        (0, "acute"),
+        (5.9, "acute"),
+        (6, "subacute"),
+        (12, "subacute"),
+        (12.1, "chronic"),
+    ],
+)
 def test_duration_category(weeks, category):
     assert assess(all_no(duration_weeks=weeks)).duration_category == category
 
 
-INFLAMMATORY = {"onset": "gradual", "better_with": ["movement"],
-                "night_pain": "wakes_eases_on_getting_up"}
+INFLAMMATORY = {
+    "onset": "gradual",
+    "better_with": ["movement"],
+    "night_pain": "wakes_eases_on_getting_up",
+}
 
 
 @pytest.mark.parametrize(("weeks", "present"), [(12, False), (12.1, True)])
@@ -173,10 +200,13 @@ def test_inflammatory_needs_over_12_weeks(weeks, present):
     assert ("inflammatory" in ids) is present
 
 
-@pytest.mark.parametrize(("age", "weeks", "present"), [
-    (41, 57.2, True),   # started at 39.9
-    (41, 52, False),    # started at 40.0
-])
+@pytest.mark.parametrize(
+    ("age", "weeks", "present"),
+    [
+        (41, 57.2, True),  # started at 39.9
+        (41, 52, False),  # started at 40.0
+    ],
+)
 def test_inflammatory_onset_before_40(age, weeks, present):
     # Three other items score (gradual, movement helps, eases on getting up) but rest
     # also helps, so the onset age decides whether there are 4.
@@ -186,8 +216,9 @@ def test_inflammatory_onset_before_40(age, weeks, present):
 
 
 def test_inflammatory_rest_item_needs_better_with_answered():
-    base = all_no(age=25, duration_weeks=20, onset="gradual",
-                  night_pain="wakes_eases_on_getting_up")
+    base = all_no(
+        age=25, duration_weeks=20, onset="gradual", night_pain="wakes_eases_on_getting_up"
+    )
     # age, gradual, night pain = 3 items; "rest does not help" only counts if answered.
     assert "inflammatory" in [p.id for p in assess(dict(base, better_with=[])).patterns]
     del base["better_with"]
@@ -207,10 +238,18 @@ def test_sciatica_for_6_weeks(weeks, reason):
     assert ("sciatica_persistent" in reason_ids(duration_weeks=weeks, **SCIATICA)) is reason
 
 
-@pytest.mark.parametrize(("pain", "band"), [
-    (0, "none"), (1, "mild"), (3, "mild"), (4, "moderate"), (6, "moderate"), (7, "severe"),
-    (10, "severe"),
-])
+@pytest.mark.parametrize(
+    ("pain", "band"),
+    [
+        (0, "none"),
+        (1, "mild"),
+        (3, "mild"),
+        (4, "moderate"),
+        (6, "moderate"),
+        (7, "severe"),
+        (10, "severe"),
+    ],
+)
 def test_pain_band(pain, band):
     assert assess(all_no(pain_now=pain)).scores.pain_band == band
 
@@ -218,10 +257,17 @@ def test_pain_band(pain, band):
 PSYCHO_ITEMS = ["fear_of_activity", "worry", "catastrophising", "low_mood"]
 
 
-@pytest.mark.parametrize(("points", "risk", "expected"), [
-    (0, "low", "self_care"), (1, "low", "self_care"), (2, "medium", "self_care"),
-    (3, "medium", "self_care"), (4, "high", "soon"), (5, "high", "soon"),
-])
+@pytest.mark.parametrize(
+    ("points", "risk", "expected"),
+    [
+        (0, "low", "self_care"),
+        (1, "low", "self_care"),
+        (2, "medium", "self_care"),
+        (3, "medium", "self_care"),
+        (4, "high", "soon"),
+        (5, "high", "soon"),
+    ],
+)
 def test_psychosocial_bands(points, risk, expected):
     changes = {k: True for k in PSYCHO_ITEMS[:points]}
     if points == 5:
@@ -232,15 +278,23 @@ def test_psychosocial_bands(points, risk, expected):
     assert result.triage.value == expected
 
 
-@pytest.mark.parametrize(("bother", "point"), [
-    ("not_at_all", 0), ("slightly", 0), ("moderately", 0), ("very", 1), ("extremely", 1),
-])
+@pytest.mark.parametrize(
+    ("bother", "point"),
+    [
+        ("not_at_all", 0),
+        ("slightly", 0),
+        ("moderately", 0),
+        ("very", 1),
+        ("extremely", 1),
+    ],
+)
 def test_bothersomeness_point(bother, point):
     assert assess(all_no(bothersomeness=bother)).scores.psychosocial_points == point
 
 
-@pytest.mark.parametrize(("points", "strength"), [(2, None), (3, "moderate"), (4, "strong"),
-                                                  (5, "strong")])
+@pytest.mark.parametrize(
+    ("points", "strength"), [(2, None), (3, "moderate"), (4, "strong"), (5, "strong")]
+)
 def test_stenosis_strength_by_points(points, strength):
     items = [
         {"leg_pain": "both_legs", "duration_weeks": 10},
@@ -250,7 +304,7 @@ def test_stenosis_strength_by_points(points, strength):
         {"age": 70},
     ]
     changes = {"leg_numbness": "one_leg", "age": 40}
-    for item in items[5 - points:]:
+    for item in items[5 - points :]:
         changes.update(item)
     found = {p.id: p.strength.value for p in assess(all_no(**changes)).patterns}
     assert found.get("spinal_stenosis") == strength

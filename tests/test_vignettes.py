@@ -21,8 +21,13 @@ def _check(result: dict, expect: dict) -> None:
     if "triage" in expect:
         assert result["triage"] == expect["triage"]
     if "top_pattern" in expect:
-        serious = {"cauda_equina", "spinal_infection", "spinal_malignancy", "fracture",
-                   "osteoporotic_fracture"}
+        serious = {
+            "cauda_equina",
+            "spinal_infection",
+            "spinal_malignancy",
+            "fracture",
+            "osteoporotic_fracture",
+        }
         top = next((i for i in ids if i not in serious), None)
         assert top == expect["top_pattern"], ids
     for pid in expect.get("patterns_include", []):
@@ -34,7 +39,11 @@ def _check(result: dict, expect: dict) -> None:
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "backcare", *args],
-        input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
 
 

@@ -27,8 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("profile", metavar="PROFILE", help="a JSON profile, or - for standard input")
     p.add_argument("--answers", metavar="FILE", help="a JSON answer set (as for `assess`)")
-    p.add_argument("--feedback", metavar="FILE",
-                   help="a JSON list of session feedback; the plan is adjusted to it")
+    p.add_argument(
+        "--feedback",
+        metavar="FILE",
+        help="a JSON list of session feedback; the plan is adjusted to it",
+    )
     p.add_argument("--ics", metavar="FILE", help="also write a calendar file")
     p.add_argument("--csv", metavar="FILE", help="also write a CSV file")
     p.add_argument("--html", metavar="FILE", help="also write a printable HTML page")

@@ -38,15 +38,34 @@ def register(sub: argparse._SubParsersAction) -> None:
         "cannot be read. Not a diagnosis.",
     )
     p.add_argument("input", metavar="INPUT.csv", help="the CSV file, or - for standard input")
-    p.add_argument("-o", "--output", metavar="OUTPUT.csv", required=True,
-                   help="where to write the scored CSV, or - for standard output")
-    p.add_argument("--keep", metavar="COLUMN", action="append", default=[],
-                   help="a column that is not an answer (e.g. a record id) to carry through "
-                   "unscored; repeat for more")
-    p.add_argument("--jobs", metavar="N", type=int, default=1,
-                   help="score in N worker processes (0: one per CPU core); default 1")
-    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
-                   help="show a progress bar on standard error (auto: only on a terminal)")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUTPUT.csv",
+        required=True,
+        help="where to write the scored CSV, or - for standard output",
+    )
+    p.add_argument(
+        "--keep",
+        metavar="COLUMN",
+        action="append",
+        default=[],
+        help="a column that is not an answer (e.g. a record id) to carry through "
+        "unscored; repeat for more",
+    )
+    p.add_argument(
+        "--jobs",
+        metavar="N",
+        type=int,
+        default=1,
+        help="score in N worker processes (0: one per CPU core); default 1",
+    )
+    p.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="show a progress bar on standard error (auto: only on a terminal)",
+    )
     p.set_defaults(func=run)
 
 
@@ -56,8 +75,11 @@ def run(args: argparse.Namespace) -> int:
     except BatchInputError as exc:
         raise UserError(f"{args.input}: {exc}") from None
     failed = f"; {summary.failed} failed (see the error column)" if summary.failed else ""
-    print(f"backcare score: scored {summary.scored} of {summary.rows} rows into "
-          f"{args.output}{failed}", file=sys.stderr)
+    print(
+        f"backcare score: scored {summary.scored} of {summary.rows} rows into "
+        f"{args.output}{failed}",
+        file=sys.stderr,
+    )
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
@@ -66,8 +88,7 @@ def _score(args: argparse.Namespace) -> BatchSummary:
     with _open_input(args.input) as (text, raw), _open_output(args.output) as out:
         writer = csv.writer(out, lineterminator="\n")
         with _progress(args, raw) as on_row:
-            return score_rows(csv_rows(text), writer, keep=args.keep, on_row=on_row,
-                              jobs=jobs)
+            return score_rows(csv_rows(text), writer, keep=args.keep, on_row=on_row, jobs=jobs)
 
 
 def _jobs(asked: int) -> int:
@@ -105,8 +126,11 @@ def _open_output(name: str) -> Iterator[IO[str]]:
     target = Path(name)
     with _cleanup_on_signals():
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                       dir=target.parent if str(target.parent) else ".")
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{target.name}.",
+                suffix=".part",
+                dir=target.parent if str(target.parent) else ".",
+            )
         except OSError as exc:
             raise UserError(f"{name}: cannot write there ({exc.strerror})") from None
         try:

@@ -63,10 +63,34 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n(.*)\Z", re.S)
 _SECTION_HEADING = re.compile(r"^##[ \t]+(.+?)[ \t]*$", re.M)
 _WORD = re.compile(r"[a-z0-9]+")
 #: Query words too common to narrow a search ("pain in my leg" means "pain leg").
-STOP_WORDS = frozenset((
-    "a", "an", "and", "are", "at", "back", "can", "do", "does", "for", "how", "i", "in",
-    "is", "it", "my", "of", "on", "or", "the", "to", "what", "when", "with",
-))
+STOP_WORDS = frozenset(
+    (
+        "a",
+        "an",
+        "and",
+        "are",
+        "at",
+        "back",
+        "can",
+        "do",
+        "does",
+        "for",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "my",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "what",
+        "when",
+        "with",
+    )
+)
 #: Search weights: a word in the title counts most, a word in the body least.
 WEIGHTS = {"title": 5, "other_names": 3, "summary": 2, "body": 1}
 

@@ -350,8 +350,9 @@ def activity_chart(
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("date:T", timeUnit="utcyearmonthdate", title=None,
-                    axis=day_axis(frame["date"])),
+            x=alt.X(
+                "date:T", timeUnit="utcyearmonthdate", title=None, axis=day_axis(frame["date"])
+            ),
             xOffset="kind:N",
             y=alt.Y("minutes:Q", title=label["activity_axis"]),
             color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="bottom")),

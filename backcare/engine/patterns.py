@@ -237,8 +237,10 @@ def muscle_strain(a: Answers) -> PatternMatch | None:
         or weeks >= STRAIN_BELOW_WEEKS
     ):
         return None
-    because = ["onset", "duration_weeks"] + (["trauma"] if minor else []) + (
-        ["worse_with"] if lifting else []
+    because = (
+        ["onset", "duration_weeks"]
+        + (["trauma"] if minor else [])
+        + (["worse_with"] if lifting else [])
     )
     return _match("muscle_strain", Strength.MODERATE if minor else Strength.WEAK, because)
 

@@ -10,7 +10,10 @@ from backcare.engine.results import Scores
 #: Pain bands on the 0-10 scale: a common convention, not a validated cut-off.
 #: A change of 2 points is the smallest that matters to a person (Childs et al., Spine 2005).
 PAIN_BANDS: tuple[tuple[int, str], ...] = (
-    (0, "none"), (3, "mild"), (6, "moderate"), (10, "severe"),
+    (0, "none"),
+    (3, "mild"),
+    (6, "moderate"),
+    (10, "severe"),
 )
 MEANINGFUL_PAIN_CHANGE = 2
 

@@ -21,8 +21,9 @@ from backcare.engine.results import Level, PatternMatch, Scores
 class Context(dict):
     """The clean answers, with the patterns and scores worked out from them."""
 
-    def __init__(self, answers: Mapping[str, Any], patterns: tuple[PatternMatch, ...],
-                 scores: Scores):
+    def __init__(
+        self, answers: Mapping[str, Any], patterns: tuple[PatternMatch, ...], scores: Scores
+    ):
         super().__init__(answers)
         self.patterns = {p.id: p for p in patterns}
         self.scores = scores
@@ -47,10 +48,14 @@ def _sciatica_persistent(c: Context) -> tuple[str, ...] | None:
     match = c.patterns.get("sciatica")
     if match is None:
         return None
-    extra = [k for k, hit in (
-        ("duration_weeks", c.get("duration_weeks", 0) >= 6),
-        ("pain_week_worst", c.get("pain_week_worst", 0) >= 8),
-    ) if hit]
+    extra = [
+        k
+        for k, hit in (
+            ("duration_weeks", c.get("duration_weeks", 0) >= 6),
+            ("pain_week_worst", c.get("pain_week_worst", 0) >= 8),
+        )
+        if hit
+    ]
     return (*match.because, *extra) if extra else None
 
 
@@ -77,8 +82,12 @@ RULES: tuple[Rule, ...] = (
     Rule("spinal_infection", E, signs.SPINAL_INFECTION),
     # Urgent: NICE CG75/NG234, NICE NG12, Downie et al. BMJ 2013, NICE CKS.
     Rule("cancer_history", U, yes("cancer_history")),
-    Rule("fever_or_unwell", U, any_of(yes("fever"), yes("feels_unwell")),
-         unless=("spinal_infection",)),
+    Rule(
+        "fever_or_unwell",
+        U,
+        any_of(yes("fever"), yes("feels_unwell")),
+        unless=("spinal_infection",),
+    ),
     Rule("possible_fracture", U, signs.OSTEOPOROTIC_FRACTURE),
     Rule("one_leg_weak", U, is_("leg_weakness", "one_leg"), unless=("progressive_weakness",)),
     Rule("weight_loss_red_flag", U, signs.WEIGHT_LOSS_RED_FLAG),
@@ -91,9 +100,12 @@ RULES: tuple[Rule, ...] = (
     Rule("new_pain_over_50", S, NEW_PAIN_FROM_50),
     Rule("weight_loss", S, yes("unexplained_weight_loss"), unless=("weight_loss_red_flag",)),
     Rule("height_loss_or_curve", S, any_of(yes("height_loss"), yes("spine_curve"))),
-    Rule("risk_factor", S,
-         any_of(yes("immunosuppressed"), yes("iv_drug_use"), yes("long_term_steroids")),
-         unless=("spinal_infection", "possible_fracture")),
+    Rule(
+        "risk_factor",
+        S,
+        any_of(yes("immunosuppressed"), yes("iv_drug_use"), yes("long_term_steroids")),
+        unless=("spinal_infection", "possible_fracture"),
+    ),
     Rule("thoracic_pain", S, signs.THORACIC_PAIN),
     Rule("psychosocial_high", S, Fact("psychosocial_high", _psychosocial_high)),
 )
@@ -126,8 +138,11 @@ def decide(ctx: Context) -> Decision:
     hits = {r.id: r for r in RULES if r.cond.truth(ctx) is True}
     fired = tuple(
         sorted(
-            (Fired(r, r.cond.support(ctx)) for r in hits.values()
-             if not any(u in hits for u in r.unless)),
+            (
+                Fired(r, r.cond.support(ctx))
+                for r in hits.values()
+                if not any(u in hits for u in r.unless)
+            ),
             key=lambda f: -f.rule.level.rank,
         )
     )

@@ -192,7 +192,8 @@ class Chooser:
     equipment: tuple[str, ...]
     cap: int
     _pools: dict[tuple[str, str | None], list[Exercise]] = field(
-        default_factory=dict, compare=False, repr=False)
+        default_factory=dict, compare=False, repr=False
+    )
 
     def allowed(self, ex: Exercise) -> bool:
         return _allowed(ex, self.ctx, self.equipment)
@@ -202,16 +203,24 @@ class Chooser:
         one only when nothing else fits); then the hardest within the cap; then the
         longer (main) activities; then file order."""
         order = list(lib.library())
-        return (self.ctx.stenosis and not ex.flexion_friendly, bool(ex.movement), -ex.level,
-                -(ex.dose.minutes or 0), order.index(ex.id))
+        return (
+            self.ctx.stenosis and not ex.flexion_friendly,
+            bool(ex.movement),
+            -ex.level,
+            -(ex.dose.minutes or 0),
+            order.index(ex.id),
+        )
 
     def pool(self, category: str, target: str | None = None) -> list[Exercise]:
         key = (category, target)
         if key not in self._pools:
             found = [
-                ex for ex in lib.library().values()
-                if ex.category == category and ex.level <= self.cap
-                and (target is None or target in ex.targets) and self.allowed(ex)
+                ex
+                for ex in lib.library().values()
+                if ex.category == category
+                and ex.level <= self.cap
+                and (target is None or target in ex.targets)
+                and self.allowed(ex)
             ]
             self._pools[key] = sorted(found, key=self._rank)
         return self._pools[key]
@@ -226,13 +235,17 @@ class Chooser:
             ex = nxt
         return ex
 
-    def pick(self, category: str, targets: Sequence[str], turn: int, shift: int,
-             ) -> list[Exercise]:
+    def pick(
+        self,
+        category: str,
+        targets: Sequence[str],
+        turn: int,
+        shift: int,
+    ) -> list[Exercise]:
         """One exercise per target (no repeats), taking turns between the top two."""
         chosen: list[Exercise] = []
         for target in targets:
-            options = self.top_tier([ex for ex in self.pool(category, target)
-                                     if ex not in chosen])
+            options = self.top_tier([ex for ex in self.pool(category, target) if ex not in chosen])
             if not options:
                 continue
             ex = self.shifted(options[turn % min(2, len(options))], shift)
@@ -285,8 +298,9 @@ def planned(ex: Exercise, sets: int | None = None, minutes: int | None = None) -
     if minutes is None:
         dose = ex.dose if sets is None else ex.dose.with_sets(sets)
         minutes = dose.estimated_minutes()
-    return PlannedExercise(ex.id, ex.name, ex.category, ex.movement,
-                           dose_text(ex, sets, minutes), minutes)
+    return PlannedExercise(
+        ex.id, ex.name, ex.category, ex.movement, dose_text(ex, sets, minutes), minutes
+    )
 
 
 def fit(ex: Exercise, budget: int) -> PlannedExercise | None:
@@ -339,8 +353,12 @@ def budgets(minutes: int, strength: bool, balance: bool, relax: bool) -> dict[st
     return out
 
 
-def _blocks(budget: Mapping[str, int], chooser: Chooser, turn: int, shift: int,
-            ) -> list[PlannedExercise]:
+def _blocks(
+    budget: Mapping[str, int],
+    chooser: Chooser,
+    turn: int,
+    shift: int,
+) -> list[PlannedExercise]:
     """The strength, balance, flexibility and relaxation work of one session."""
     targets = {
         "strength": BONE_STRENGTH_TARGETS if chooser.ctx.bone else STRENGTH_TARGETS,
@@ -378,9 +396,19 @@ def week_shape(profile: Profile, chooser: Chooser, week: int, shift: int) -> Wee
     n = len(profile.days)
     strength = _spaced(strength_days_wanted(ctx, week, n), n)
     blocks = tuple(
-        tuple(_blocks(budgets(profile.minutes_per_session, i in strength,
-                              (ctx.bone or ctx.older) and i in strength, ctx.relax),
-                      chooser, i + week, shift))
+        tuple(
+            _blocks(
+                budgets(
+                    profile.minutes_per_session,
+                    i in strength,
+                    (ctx.bone or ctx.older) and i in strength,
+                    ctx.relax,
+                ),
+                chooser,
+                i + week,
+                shift,
+            )
+        )
         for i in range(n)
     )
     rooms = tuple(profile.minutes_per_session - sum(e.minutes for e in b) for b in blocks)
@@ -430,20 +458,24 @@ def step_back(minutes: int) -> int:
 
 
 # ----------------------------------------------------------------- sessions
-def _minimum_day(chooser: Chooser, blocks: Sequence[PlannedExercise],
-                 ) -> tuple[PlannedExercise, ...]:
+def _minimum_day(
+    chooser: Chooser,
+    blocks: Sequence[PlannedExercise],
+) -> tuple[PlannedExercise, ...]:
     """A 5-minute version for bad days: a stretch from the session (or breathing),
     and gentle movement at home for the rest of the 5 minutes."""
     room = MINIMUM_DAY_MINUTES - MINIMUM_DAY_AEROBIC
     stretch = next((lib.get(e.id) for e in blocks if e.category == "flexibility"), None)
     calm = (fit(stretch, room) if stretch else None) or planned(
-        lib.get("belly_breathing"), minutes=room)
+        lib.get("belly_breathing"), minutes=room
+    )
     move = planned(chooser.gentle_move(), minutes=MINIMUM_DAY_MINUTES - calm.minutes)
     return (move, calm)
 
 
-def build_week(profile: Profile, chooser: Chooser, week: int, step: str, aerobic: int,
-               shift: int) -> Week:
+def build_week(
+    profile: Profile, chooser: Chooser, week: int, step: str, aerobic: int, shift: int
+) -> Week:
     """One week: its shape, with the week's aerobic minutes spread over the sessions."""
     shape = week_shape(profile, chooser, week, shift)
     minutes = spread(aerobic, shape.rooms)
@@ -461,8 +493,13 @@ def build_week(profile: Profile, chooser: Chooser, week: int, step: str, aerobic
 # ----------------------------------------------------------------- public API
 def _notes(profile: Profile, ctx: Context, target: int) -> tuple[str, ...]:
     notes = [_text("notes", "not_a_diagnosis"), _text("notes", "stop_signs"), *ctx.notes]
-    for flag, key in ((ctx.bone, "bone"), (ctx.stenosis, "stenosis"), (ctx.older, "older"),
-                      (ctx.high_pain, "high_pain"), (profile.fitness == "low", "low_fitness")):
+    for flag, key in (
+        (ctx.bone, "bone"),
+        (ctx.stenosis, "stenosis"),
+        (ctx.older, "older"),
+        (ctx.high_pain, "high_pain"),
+        (profile.fitness == "low", "low_fitness"),
+    ):
         if flag:
             notes.append(_text("notes", key))
     if target >= WHO_AEROBIC_MINUTES:
@@ -475,8 +512,12 @@ def _notes(profile: Profile, ctx: Context, target: int) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _build(profile: Profile, answers: Mapping[str, Any] | None, ctx: Context,
-           changes: tuple[Change, ...] = ()) -> Plan:
+def _build(
+    profile: Profile,
+    answers: Mapping[str, Any] | None,
+    ctx: Context,
+    changes: tuple[Change, ...] = (),
+) -> Plan:
     """Build every week. ``changes`` (from `adjust`) hold, step back or step up weeks."""
     cap = max(1, LEVEL_CAP[profile.fitness] - (1 if ctx.high_pain else 0))
     chooser = Chooser(ctx, profile.equipment, cap)
@@ -490,8 +531,9 @@ def _build(profile: Profile, answers: Mapping[str, Any] | None, ctx: Context,
             aerobic = rise(aerobic, target)
         elif step == "step_back":
             aerobic = step_back(aerobic)
-        shift = max(-MAX_SHIFT, min(MAX_SHIFT, shift + {"step_up": 1, "step_back": -1}.get(
-            step, 0)))
+        shift = max(
+            -MAX_SHIFT, min(MAX_SHIFT, shift + {"step_up": 1, "step_back": -1}.get(step, 0))
+        )
         weeks.append(build_week(profile, chooser, week, step, aerobic, shift))
     full_days = strength_days_wanted(ctx, FULL_STRENGTH_FROM_WEEK, len(profile.days))
     return Plan(
@@ -505,8 +547,11 @@ def _build(profile: Profile, answers: Mapping[str, Any] | None, ctx: Context,
     )
 
 
-def plan(profile: Profile | Mapping[str, Any], answers: Mapping[str, Any] | None = None,
-         today: dt.date | None = None) -> Plan | Refusal:
+def plan(
+    profile: Profile | Mapping[str, Any],
+    answers: Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> Plan | Refusal:
     """Build a plan, or a `Refusal` when the answers say to get help first.
 
     ``today`` is the default start date (for tests). Raises `ProfileError` for a
@@ -548,8 +593,9 @@ def _pain(value: Any) -> str | None:
     return None if ok else f"got {value!r}; allowed: a whole number 0-10"
 
 
-def _feedback_item(raw: Any, where: str, first: dt.date, last: dt.date,
-                   errors: dict[str, str]) -> Feedback | None:
+def _feedback_item(
+    raw: Any, where: str, first: dt.date, last: dt.date, errors: dict[str, str]
+) -> Feedback | None:
     if not isinstance(raw, Mapping):
         errors[where] = "must be an object with date, pain_before, pain_after, new_leg_pain"
         return None
@@ -579,8 +625,9 @@ def read_feedback(plan_: Plan, feedback: Any) -> list[Feedback]:
     first = plan_.profile.start_date
     last = first + dt.timedelta(days=7 * plan_.profile.weeks - 1)
     errors: dict[str, str] = {}
-    items = [_feedback_item(raw, f"feedback[{i}]", first, last, errors)
-             for i, raw in enumerate(feedback)]
+    items = [
+        _feedback_item(raw, f"feedback[{i}]", first, last, errors) for i, raw in enumerate(feedback)
+    ]
     if errors:
         raise FeedbackError(errors)
     return [f for f in items if f is not None]

@@ -24,8 +24,7 @@ from backcare.planner.model import Plan, planner_text
 PRODID = "-//BackCare//Exercise plan//EN"
 UID_DOMAIN = "backcare.local"
 CATEGORY_ORDER = ("aerobic", "strength", "balance", "flexibility", "relaxation")
-CSV_COLUMNS = ("week", "date", "exercise_id", "name", "category", "dose", "minutes",
-               "minimum_day")
+CSV_COLUMNS = ("week", "date", "exercise_id", "name", "category", "dose", "minutes", "minimum_day")
 
 
 def _as_dict(plan: Plan | Mapping[str, Any]) -> Mapping[str, Any]:
@@ -89,8 +88,18 @@ def to_csv(plan: Plan | Mapping[str, Any]) -> str:
         rows = [(ex, "no") for ex in session["exercises"]]
         rows += [(ex, "yes") for ex in session.get("minimum_day", {}).get("exercises", [])]
         for ex, minimum in rows:
-            writer.writerow((week, session["date"], ex["id"], ex["name"], ex["category"],
-                             ex["dose"], ex["minutes"], minimum))
+            writer.writerow(
+                (
+                    week,
+                    session["date"],
+                    ex["id"],
+                    ex["name"],
+                    ex["category"],
+                    ex["dose"],
+                    ex["minutes"],
+                    minimum,
+                )
+            )
     return out.getvalue()
 
 
@@ -104,7 +113,8 @@ def weekly_minutes(plan: Plan | Mapping[str, Any]) -> list[dict[str, Any]]:
     weeks = sorted({w for w, _ in totals})
     return [
         {"week": w, "category": c, "minutes": totals.get((w, c), 0)}
-        for w in weeks for c in CATEGORY_ORDER
+        for w in weeks
+        for c in CATEGORY_ORDER
     ]
 
 
@@ -148,8 +158,13 @@ def _session_html(session: Mapping[str, Any]) -> str:
         f'<div class="session"><strong>{html.escape(session["date"])}</strong> '
         f"({int(session['minutes'])} min)"
         + _li([_line(ex) for ex in session["exercises"]])
-        + (f'<div class="bad-day">{html.escape(_words("bad_day"))}'
-           + _li([_line(ex) for ex in minimum]) + "</div>" if minimum else "")
+        + (
+            f'<div class="bad-day">{html.escape(_words("bad_day"))}'
+            + _li([_line(ex) for ex in minimum])
+            + "</div>"
+            if minimum
+            else ""
+        )
         + "</div>"
     )
 
@@ -159,7 +174,7 @@ def to_html(plan: Plan | Mapping[str, Any]) -> str:
     data = _as_dict(plan)
     title = html.escape(_words("title"))
     parts = [
-        f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>",
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>',
         f"<style>{_CSS}</style></head><body><h1>{title}</h1>",
         f'<p class="note">{html.escape(triage_text().not_a_diagnosis)}</p>',
     ]

@@ -19,7 +19,14 @@ from backcare.engine.wording import DATA_DIR, ContentError, load_yaml
 
 CATEGORIES = ("aerobic", "strength", "flexibility", "balance", "relaxation")
 TARGETS = (
-    "core", "back_extensors", "glutes", "hips", "hamstrings", "legs", "balance", "whole_body",
+    "core",
+    "back_extensors",
+    "glutes",
+    "hips",
+    "hamstrings",
+    "legs",
+    "balance",
+    "whole_body",
 )
 #: ``none`` means no kit at all; a person always "has" it.
 EQUIPMENT = ("none", "mat", "chair", "wall", "pool", "bike", "resistance_band")
@@ -216,8 +223,12 @@ def _field_problems(ex: Exercise) -> list[str]:
         (ex.movement, MOVEMENTS, "movement tag"),
     ):
         bad(values, allowed, what)
-    for what, value in (("targets", ex.targets), ("equipment", ex.equipment),
-                        ("steps", ex.steps), ("safety", ex.safety)):
+    for what, value in (
+        ("targets", ex.targets),
+        ("equipment", ex.equipment),
+        ("steps", ex.steps),
+        ("safety", ex.safety),
+    ):
         if not value:
             problems.append(f"{ex.id}: {what} is empty")
     if not (isinstance(ex.source, str) and ex.source.strip()):

@@ -26,7 +26,13 @@ DEFAULT_FITNESS = "moderate"
 #: The tool is for people aged 16 and over (NICE NG59), as in the answers contract.
 AGE_RANGE = (16, 110)
 PROFILE_KEYS = (
-    "days", "minutes_per_session", "weeks", "fitness", "equipment", "start_date", "age",
+    "days",
+    "minutes_per_session",
+    "weeks",
+    "fitness",
+    "equipment",
+    "start_date",
+    "age",
 )
 
 
@@ -109,15 +115,19 @@ class Profile:
             return raw
         if not isinstance(raw, Mapping):
             raise ProfileError({"profile": "must be a JSON object"})
-        errors: dict[str, str] = {k: "is not a known profile field" for k in raw
-                                  if k not in PROFILE_KEYS}
+        errors: dict[str, str] = {
+            k: "is not a known profile field" for k in raw if k not in PROFILE_KEYS
+        }
         values: dict[str, Any] = {}
         checks = {
             "days": _days,
             "minutes_per_session": lambda v: _whole(v, *MINUTES_RANGE),
             "weeks": lambda v: _whole(v, *WEEKS_RANGE),
-            "fitness": lambda v: (v, None) if v in FITNESS else (
-                None, f"got {v!r}; allowed: one of {', '.join(FITNESS)}"),
+            "fitness": lambda v: (
+                (v, None)
+                if v in FITNESS
+                else (None, f"got {v!r}; allowed: one of {', '.join(FITNESS)}")
+            ),
             "equipment": _equipment,
             "start_date": _start,
             "age": lambda v: _whole(v, *AGE_RANGE),
@@ -214,8 +224,9 @@ class Week:
     sessions: tuple[Session, ...]
 
     def totals(self) -> dict[str, int]:
-        aerobic = sum(e.minutes for s in self.sessions for e in s.exercises
-                      if e.category == "aerobic")
+        aerobic = sum(
+            e.minutes for s in self.sessions for e in s.exercises if e.category == "aerobic"
+        )
         return {
             "aerobic_minutes": aerobic,
             "strength_days": sum(s.has("strength") for s in self.sessions),

@@ -98,8 +98,7 @@ def level_banner(banner: present.Banner, *, large: bool = True) -> None:
 def emergency_box(assessment) -> None:
     """The big red box shown as soon as the answers reach emergency."""
     b = present.banner(assessment.triage)
-    reasons = "\n".join(f"- {r.text}" for r in assessment.reasons
-                        if r.level is assessment.triage)
+    reasons = "\n".join(f"- {r.text}" for r in assessment.reasons if r.level is assessment.triage)
     ALERTS[b.kind](
         f"## {b.title}: {b.headline}\n\n**{triage_text().emergency_action}**\n\n{reasons}",
         icon=b.icon,
@@ -176,18 +175,27 @@ def question(q: Question, current: Any) -> Any:
     common = {"key": key, "label_visibility": "collapsed"}
     if q.kind is Kind.MULTI:
         options, labels = _options(q)
-        return st.multiselect(q.text, options, format_func=labels.get,
-                              placeholder="Pick all that apply", **common)
+        return st.multiselect(
+            q.text, options, format_func=labels.get, placeholder="Pick all that apply", **common
+        )
     if q.kind in (Kind.BOOL, Kind.CHOICE) or _is_small_integer(q):
         options, labels = _options(q)
-        return st.radio(q.text, options, index=None, format_func=labels.get,
-                        horizontal=q.kind is not Kind.CHOICE, **common)
+        return st.radio(
+            q.text,
+            options,
+            index=None,
+            format_func=labels.get,
+            horizontal=q.kind is not Kind.CHOICE,
+            **common,
+        )
     step = 1 if q.kind is Kind.INTEGER else 0.5
     value = st.number_input(
         q.text,
         min_value=int(q.minimum) if q.kind is Kind.INTEGER else float(q.minimum),
         max_value=int(q.maximum) if q.kind is Kind.INTEGER else float(q.maximum),
-        value=None, step=step, placeholder=f"Type a number ({q.unit})" if q.unit else None,
+        value=None,
+        step=step,
+        placeholder=f"Type a number ({q.unit})" if q.unit else None,
         **common,
     )
     if q.unit:
@@ -214,8 +222,10 @@ BODY_SHAPES: tuple[tuple[str, float, float, float, float], ...] = (
     ("foot", 33, 48, 139, 146),
     ("foot", 52, 67, 139, 146),
 )
-BODY_MAP_ALT = ("A simple picture of the back of a body. Tap an area to pick it or to take "
-                "it away. The list above shows what you picked.")
+BODY_MAP_ALT = (
+    "A simple picture of the back of a body. Tap an area to pick it or to take "
+    "it away. The list above shows what you picked."
+)
 #: Where each region's name is written (right of the body), by its y centre.
 LABEL_X = 80
 
@@ -228,9 +238,15 @@ def body_map_data(areas: list[str], labels: dict[str, str]) -> tuple[pd.DataFram
     for region, label in labels.items():
         part = shapes[shapes["region"] == region]
         mark = "✔ " if region in areas else ""
-        rows.append({"region": region, "x": LABEL_X,
-                     "y": float((part["y"].mean() + part["y2"].mean()) / 2),
-                     "text": mark + label, "picked": region in areas})
+        rows.append(
+            {
+                "region": region,
+                "x": LABEL_X,
+                "y": float((part["y"].mean() + part["y2"].mean()) / 2),
+                "text": mark + label,
+                "picked": region in areas,
+            }
+        )
     return shapes, pd.DataFrame(rows)
 
 
@@ -240,11 +256,26 @@ def body_map_chart(areas: list[str], labels: dict[str, str]) -> alt.LayerChart:
     x = alt.X("x:Q", scale=alt.Scale(domain=[0, 140]), axis=None)
     y = alt.Y("y:Q", scale=alt.Scale(domain=[0, 148], reverse=True), axis=None)
     fill = alt.condition("datum.picked", alt.value("#0b6e69"), alt.value("#e8eef0"))
-    body = alt.Chart(shapes).mark_rect(stroke="#33484f", strokeWidth=1.5, cornerRadius=4).encode(
-        x=x, x2="x2:Q", y=y, y2="y2:Q", fill=fill,
-    ).add_params(pick)
-    text = alt.Chart(names).mark_text(align="left", fontSize=13, color="#1d2b30").encode(
-        x=x, y=y, text="text:N",
+    body = (
+        alt.Chart(shapes)
+        .mark_rect(stroke="#33484f", strokeWidth=1.5, cornerRadius=4)
+        .encode(
+            x=x,
+            x2="x2:Q",
+            y=y,
+            y2="y2:Q",
+            fill=fill,
+        )
+        .add_params(pick)
+    )
+    text = (
+        alt.Chart(names)
+        .mark_text(align="left", fontSize=13, color="#1d2b30")
+        .encode(
+            x=x,
+            y=y,
+            text="text:N",
+        )
     )
     return alt.layer(body, text).properties(height=330).configure_view(strokeWidth=0)
 
@@ -272,7 +303,10 @@ def body_map(areas: list[str]) -> None:
     st.session_state[BODY_MAP_KEY] = chart_key
     st.altair_chart(
         body_map_chart(list(areas or []), dict(q.choices)),
-        key=chart_key, on_select=_on_body_pick, selection_mode="pick", width="stretch",
+        key=chart_key,
+        on_select=_on_body_pick,
+        selection_mode="pick",
+        width="stretch",
         alt=BODY_MAP_ALT,
     )
 

@@ -187,8 +187,9 @@ def wait_for_app(page, timeout: int = STEP_LIMIT_MS) -> None:
 
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     with contextlib.suppress(PlaywrightTimeout):
-        page.wait_for_function(f"{_SCRIPT_STATE} === 'running'", polling="raf",
-                               timeout=RUN_START_LIMIT_MS)
+        page.wait_for_function(
+            f"{_SCRIPT_STATE} === 'running'", polling="raf", timeout=RUN_START_LIMIT_MS
+        )
     page.wait_for_function(f"{_SCRIPT_STATE} === 'notRunning'", timeout=timeout)
 
 

@@ -12,10 +12,13 @@ from tests.e2e.conftest import DESKTOP, _watched_page, goto
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize(("path", "heading"), [
-    ("/conditions?condition=sciatica", "Sciatica"),
-    ("/symptom_check", "Symptom check"),
-])
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/conditions?condition=sciatica", "Sciatica"),
+        ("/symptom_check", "Symptom check"),
+    ],
+)
 def test_deep_link_on_a_fresh_server(browser, fresh_app_url, artifacts, path, heading):
     for page in _watched_page(browser, DESKTOP):
         goto(page, fresh_app_url + path)

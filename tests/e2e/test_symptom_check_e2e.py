@@ -186,7 +186,8 @@ def test_body_map_click_updates_the_list(page, app_url, artifacts) -> None:
     chosen = page.locator('[data-testid="stMultiSelect"]').first.inner_text()
     assert dict(areas.choices)["lower_back"] in chosen
     page.locator('[data-testid="stVegaLiteChart"]').first.screenshot(
-        path=str(artifacts / "body-map-desktop.png"))
+        path=str(artifacts / "body-map-desktop.png")
+    )
     click_body_map(page, "lower_back")  # a second click takes it away again
     chosen = page.locator('[data-testid="stMultiSelect"]').first.inner_text()
     assert dict(areas.choices)["lower_back"] not in chosen
@@ -224,8 +225,11 @@ def test_keyboard_only(page, app_url) -> None:
     wait_for_app(page)
     saddle = Q.questions["saddle_numbness"].text
     page.get_by_role("radiogroup", name=saddle, exact=True).wait_for()
-    _tab_to(page, f"el.type === 'radio' && el.closest('[role=radiogroup]')"
-                  f".getAttribute('aria-label') === {json.dumps(saddle)}")
+    _tab_to(
+        page,
+        f"el.type === 'radio' && el.closest('[role=radiogroup]')"
+        f".getAttribute('aria-label') === {json.dumps(saddle)}",
+    )
     page.keyboard.press("Space")
     wait_for_app(page)
     assert triage_text().emergency_action in main_alert(page).inner_text()
