@@ -16,8 +16,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from backcare import ValidationError
-from backcare.planner import build as planner
+from backcare import ValidationError, planner
 from backcare.planner import export as plan_export
 from backcare.planner import library
 from backcare.planner.model import FITNESS, MINUTES_RANGE, WEEKDAYS, WEEKS_RANGE, ProfileError

@@ -112,7 +112,7 @@ def test_planner_wording_reading_grade():
 
 
 def test_every_safety_rule_has_a_reason_for_each_tag():
-    from backcare.planner.build import BONE_AVOID, STENOSIS_AVOID
+    from backcare.planner.safety import BONE_AVOID, STENOSIS_AVOID
 
     reasons = planner_text()["left_out"]
     assert {f"bone_{t}" for t in BONE_AVOID} | {f"stenosis_{t}" for t in STENOSIS_AVOID} <= set(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from backcare.cli.common import EXIT_OK, UserError, print_json, read_json
 from backcare.engine.answers import ValidationError
-from backcare.planner.build import FeedbackError, adjust, plan
+from backcare.planner import FeedbackError, adjust, plan
 from backcare.planner.export import to_csv, to_html, to_ics
 from backcare.planner.model import Plan, ProfileError, Refusal
 

@@ -9,3 +9,10 @@ a printable page (`export`).
 May import: `backcare.engine` and `backcare.content`. Never `diary`,
 `present`, `batch` or `cli`.
 """
+
+from backcare.planner.adjust import FeedbackError, adjust
+from backcare.planner.build import plan
+from backcare.planner.choose import dose_text
+from backcare.planner.safety import WHO_AEROBIC_MINUTES, refusal
+
+__all__ = ["WHO_AEROBIC_MINUTES", "FeedbackError", "adjust", "dose_text", "plan", "refusal"]
