@@ -2,7 +2,7 @@
 
 Layout only. `backcare.planner.build.plan` makes every decision (what is safe, how
 much, when); the words come from `data/planner.yaml` and the exercise library.
-The plan is kept in ``st.session_state["plan"]`` (the `python -m backcare plan`
+The plan is kept in ``st.session_state[SessionKey.PLAN]`` (the `python -m backcare plan`
 JSON shape) for the Progress page and the doctor's report.
 """
 
@@ -22,10 +22,10 @@ from backcare.planner import library
 from backcare.planner.model import FITNESS, MINUTES_RANGE, WEEKDAYS, WEEKS_RANGE, ProfileError
 from backcare.planner.model import planner_text as _planner_text
 from pages.shell import ui
+from pages.shell.state import SessionKey
 
 ui.use_app_navigation(__file__)
 
-PLAN = "plan"
 QUICK_KEYS = ("age", "pain_now", "osteoporosis", "long_term_steroids", "height_loss")
 DEFAULT_PROFILE = {
     "days": ["mon", "wed", "fri"],
@@ -53,7 +53,7 @@ words = planner_text()["page"]
 
 def _defaults() -> dict[str, Any]:
     """The last plan's profile (so the form keeps what the person chose), else defaults."""
-    old = (st.session_state.get(PLAN) or {}).get("profile") or {}
+    old = (st.session_state.get(SessionKey.PLAN) or {}).get("profile") or {}
     return {**DEFAULT_PROFILE, **old}
 
 
@@ -287,15 +287,15 @@ st.title(words["title"])
 ui.not_a_diagnosis()
 st.write(words["intro"])
 
-assessment = st.session_state.get(ui.ASSESSMENT)
+assessment = st.session_state.get(SessionKey.ASSESSMENT)
 answers = dict(assessment.answers) if assessment is not None else None
 if assessment is not None:
     st.info(words["using_check"], icon="🩺")
     refused = planner.refusal(assessment.triage.value)
     if refused is not None:
         # An older plan must not look current: the report and Progress read this key.
-        st.session_state[PLAN] = refused.to_dict()
-        _show_refusal(st.session_state[PLAN])
+        st.session_state[SessionKey.PLAN] = refused.to_dict()
+        _show_refusal(st.session_state[SessionKey.PLAN])
         st.stop()
 else:
     st.warning(words["no_check"], icon="ℹ️")
@@ -315,7 +315,7 @@ if sent is not None:
     except ValidationError as exc:
         st.error(words["bad_answers"] + "\n\n" + "\n".join(f"- {e.message()}" for e in exc.errors))
     else:
-        st.session_state[PLAN] = result.to_dict()
+        st.session_state[SessionKey.PLAN] = result.to_dict()
 
-if st.session_state.get(PLAN):
-    show_plan(st.session_state[PLAN])
+if st.session_state.get(SessionKey.PLAN):
+    show_plan(st.session_state[SessionKey.PLAN])

@@ -8,6 +8,7 @@ import streamlit as st
 from backcare import present
 from backcare.diary.storage import StorageError
 from pages.shell import store, ui
+from pages.shell.state import SessionKey
 
 ui.use_app_navigation(__file__)
 
@@ -19,7 +20,7 @@ st.write(words["intro"])
 
 def _latest() -> tuple[str, str | None] | None:
     """The latest result's level (and when, if saved): this session's, else the last saved."""
-    assessment = st.session_state.get(ui.ASSESSMENT)
+    assessment = st.session_state.get(SessionKey.ASSESSMENT)
     if assessment is not None:
         return assessment.triage.value, None
     try:
@@ -38,7 +39,7 @@ if latest is not None:
     if when:
         st.caption(f"From {when}.")
     ui.level_banner(present.banner(level), large=False)
-    if st.session_state.get(ui.ASSESSMENT) is not None:
+    if st.session_state.get(SessionKey.ASSESSMENT) is not None:
         st.page_link("pages/results.py", label="See your full result", icon=":material/assignment:")
 
 label = "Start the symptom check" if not ui.answers() else "Carry on with the symptom check"

@@ -15,6 +15,7 @@ from backcare.diary import entries as diary
 from backcare.diary import trends
 from pages.shell import store as store_mod
 from pages.shell import ui
+from pages.shell.state import SessionKey
 
 ui.use_app_navigation(__file__)
 
@@ -22,11 +23,10 @@ words = trends.wording()["page"]
 store = store_mod.store_or_stop()
 today = dt.date.today()
 
-FLASH = "_progress_flash"
 
 st.title(words["title"])
-if FLASH in st.session_state:
-    st.success(st.session_state.pop(FLASH))
+if SessionKey.PROGRESS_FLASH in st.session_state:
+    st.success(st.session_state.pop(SessionKey.PROGRESS_FLASH))
 st.write(words["intro"])
 if store_mod.session_mode():
     st.info(words["session_note"], icon=":material/info:")
@@ -170,17 +170,17 @@ if load and upload is not None:
     except store_mod.StorageError as exc:
         st.error(str(exc))
     else:
-        st.session_state[FLASH] = words["imported"].format(count=count)
+        st.session_state[SessionKey.PROGRESS_FLASH] = words["imported"].format(count=count)
         st.rerun()  # redraw the charts above with the loaded days
 
 # ---- the report for a doctor
 st.subheader(words["report_title"])
 st.write(words["report_intro"])
 latest = stored[-1] if stored else None
-session_result = st.session_state.get("assessment")
+session_result = st.session_state.get(SessionKey.ASSESSMENT)
 if session_result is not None:
     store_mod.report_download(
-        session_result, st.session_state.get("answers"), key="progress_report"
+        session_result, st.session_state.get(SessionKey.ANSWERS), key="progress_report"
     )
 else:
     store_mod.report_download(

@@ -12,6 +12,7 @@ import streamlit as st
 from backcare import present
 from backcare.answers_io import FILE_NAME, MIME, dump_answers, to_jsonable
 from pages.shell import store, ui
+from pages.shell.state import SessionKey
 
 ui.use_app_navigation(__file__)
 
@@ -29,22 +30,22 @@ def _load_section() -> None:
     ui.replace_answers(loaded)
     result = present.try_assess(ui.answers())  # what is kept: moot follow-ups are dropped
     if result is not None and not present.questions_to_ask_before_result(q, result):
-        st.session_state[ui.ASSESSMENT] = result
+        st.session_state[SessionKey.ASSESSMENT] = result
         st.toast(words["loaded"], icon="✅")
         st.rerun()
     # Safety questions are missing: ask them on the symptom check before any result.
     gate = present.questions_to_ask_before_result(q, result) if result else ()
-    st.session_state[ui.GATE_KEYS] = tuple(g.key for g in gate)
-    st.session_state[ui.STEP] = len(q.steps) if gate else 0
+    st.session_state[SessionKey.GATE_KEYS] = tuple(g.key for g in gate)
+    st.session_state[SessionKey.STEP] = len(q.steps) if gate else 0
     st.switch_page("pages/symptom_check.py")
 
 
 def _start_over() -> None:
     ui.replace_answers({})
-    st.session_state[ui.STEP] = 0
+    st.session_state[SessionKey.STEP] = 0
 
 
-assessment = st.session_state.get(ui.ASSESSMENT)
+assessment = st.session_state.get(SessionKey.ASSESSMENT)
 if assessment is None:
     st.title("Your result")
     st.info(words["no_result"], icon="ℹ️")

@@ -3,7 +3,7 @@
 Why no st.form here: a follow-up question appears as soon as its parent is
 answered, and emergency advice must show on the very step where an emergency
 answer is given. Both need a rerun after each answer, which a form would hold
-back until its submit button. Answers live in st.session_state["answers"],
+back until its submit button. Answers live in st.session_state[SessionKey.ANSWERS],
 so they survive Back, Next and page switches.
 
 Back, Next and "See my result" only record what was pressed (a callback);
@@ -19,16 +19,16 @@ import streamlit as st
 from backcare import present
 from backcare.engine.answers import Kind
 from pages.shell import ui
+from pages.shell.state import SessionKey
 
 ui.use_app_navigation(__file__)
 
-ACTION = "_check_action"
 
 q = ui.questionnaire()
 steps = q.steps
 words = present.page_text()["check"]
 answers = ui.answers()
-index = min(int(st.session_state.get(ui.STEP, 0)), len(steps))
+index = min(int(st.session_state.get(SessionKey.STEP, 0)), len(steps))
 
 
 def _keep(key: str, kind: Kind, value: Any) -> None:
@@ -42,7 +42,7 @@ def _keep(key: str, kind: Kind, value: Any) -> None:
 def _shown_keys(step: int) -> tuple[str, ...]:
     if step < len(steps):
         return tuple(question.key for question in steps[step].questions)
-    return tuple(st.session_state.get(ui.GATE_KEYS, ()))
+    return tuple(st.session_state.get(SessionKey.GATE_KEYS, ()))
 
 
 def _sync_widgets() -> None:
@@ -54,7 +54,7 @@ def _sync_widgets() -> None:
 
 
 def _request(action: str) -> None:
-    st.session_state[ACTION] = action
+    st.session_state[SessionKey.CHECK_ACTION] = action
 
 
 def _finish() -> str | None:
@@ -65,12 +65,12 @@ def _finish() -> str | None:
     gate = present.questions_to_ask_before_result(q, result)
     if gate:
         if index < len(steps):
-            st.session_state[ui.GATE_KEYS] = tuple(g.key for g in gate)
-            st.session_state[ui.STEP] = len(steps)
+            st.session_state[SessionKey.GATE_KEYS] = tuple(g.key for g in gate)
+            st.session_state[SessionKey.STEP] = len(steps)
             return None
         return words["gate_missing"]
-    st.session_state[ui.ASSESSMENT] = result
-    st.session_state.pop(ui.GATE_KEYS, None)
+    st.session_state[SessionKey.ASSESSMENT] = result
+    st.session_state.pop(SessionKey.GATE_KEYS, None)
     ui.set_answers(answers)
     st.switch_page("pages/results.py")
     return None  # unreachable: switch_page ends the run
@@ -81,22 +81,22 @@ def _act(action: str) -> str | None:
     _sync_widgets()
     ui.set_answers(answers)
     if action == "back":
-        st.session_state[ui.STEP] = max(0, index - 1)
+        st.session_state[SessionKey.STEP] = max(0, index - 1)
     elif index < len(steps) and present.required_missing(steps[index], answers):
         return words["age_needed"]
     elif action == "next":
-        st.session_state[ui.STEP] = min(index + 1, len(steps) - 1)
+        st.session_state[SessionKey.STEP] = min(index + 1, len(steps) - 1)
     elif action == "finish":
         return _finish()
     return None
 
 
 problem = None
-pending = st.session_state.pop(ACTION, None)
+pending = st.session_state.pop(SessionKey.CHECK_ACTION, None)
 if pending:
     problem = _act(pending)
     answers = ui.answers()
-    index = min(int(st.session_state.get(ui.STEP, 0)), len(steps))
+    index = min(int(st.session_state.get(SessionKey.STEP, 0)), len(steps))
 
 st.title("Symptom check")
 ui.scroll_to_top(f"step-{index}")

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from backcare import assess
 from backcare.planner.model import planner_text
+from pages.shell.state import SessionKey
 from tests.helpers import ROOT
 
 APP = str(ROOT / "app.py")
@@ -53,7 +54,7 @@ def test_without_a_check_it_says_so_and_asks_safety_questions():
 
 def test_builds_a_plan_and_keeps_it_in_session_state():
     at = submit(open_page())
-    plan = at.session_state["plan"]
+    plan = at.session_state[SessionKey.PLAN]
     assert len(plan["weeks"]) == 6
     assert NOTES["no_answers"] in plan["notes"]
     assert WORDS["ready"] in texts(at)
@@ -69,7 +70,7 @@ def test_quick_answers_apply_the_safety_rules():
     at.radio(key="plan_q_osteoporosis").set_value(True)
     at.radio(key="plan_q_pain_now").set_value(8)
     at = submit(at)
-    plan = at.session_state["plan"]
+    plan = at.session_state[SessionKey.PLAN]
     assert NOTES["high_pain"] in plan["notes"]
     left = {x["id"]: x["why"] for x in plan["left_out"]}
     assert "sit_up" in left
@@ -82,7 +83,7 @@ def test_uses_the_latest_assessment_and_says_so():
     assert WORDS["using_check"] in texts(at)
     assert not [w for w in at.number_input if w.key == "plan_q_age"], "no need to ask again"
     at = submit(at)
-    assert "sit_up" in {x["id"] for x in at.session_state["plan"]["left_out"]}
+    assert "sit_up" in {x["id"] for x in at.session_state[SessionKey.PLAN]["left_out"]}
 
 
 def test_emergency_assessment_gets_no_plan_and_sees_the_signs():
@@ -96,7 +97,7 @@ def test_emergency_assessment_gets_no_plan_and_sees_the_signs():
     shown = texts(at)
     assert planner_text()["refused"]["emergency"]["why"] in shown
     assert WORDS["submit"] not in [b.label for b in at.button]
-    assert at.session_state["plan"]["refused"]
+    assert at.session_state[SessionKey.PLAN]["refused"]
     from backcare.engine.wording import triage_text
 
     assert triage_text().emergency_signs[0] in shown
@@ -122,7 +123,7 @@ def test_form_choices_reach_the_plan():
     at.slider(key="plan_weeks").set_value(3)
     at.multiselect(key="plan_equipment").set_value(["pool"])
     at = submit(at)
-    plan = at.session_state["plan"]
+    plan = at.session_state[SessionKey.PLAN]
     assert len(plan["weeks"]) == 3
     assert all(len(w["sessions"]) == 2 for w in plan["weeks"])
     assert all(s["minutes"] <= 20 for w in plan["weeks"] for s in w["sessions"])
@@ -133,7 +134,7 @@ def test_the_calendar_download_is_a_real_calendar():
     at = submit(open_page())
     from backcare.planner import export as plan_export
 
-    plan = at.session_state["plan"]
+    plan = at.session_state[SessionKey.PLAN]
     events = icalendar.Calendar.from_ical(plan_export.to_ics(plan)).walk("VEVENT")
     assert len(events) == sum(len(w["sessions"]) for w in plan["weeks"])
     labels = [b.label for b in at.get("download_button")]

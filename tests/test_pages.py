@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from backcare.content.questionnaire import load as load_questionnaire
 from backcare.engine.wording import level_text, triage_text
+from pages.shell.state import WIDGET_PREFIX, SessionKey
 from tests.helpers import ROOT, load_vignettes
 
 APP = str(ROOT / "app.py")
@@ -34,7 +35,7 @@ def widget(at: AppTest, key: str):
     """The question widget for an answer key on screen now, or None."""
     for kind in ("radio", "number_input", "multiselect"):
         try:
-            return getattr(at, kind)(key=f"q_{key}")
+            return getattr(at, kind)(key=WIDGET_PREFIX + key)
         except KeyError:
             continue
     return None
@@ -123,8 +124,8 @@ def test_emergency_advice_shows_at_once_on_the_warning_step(at: AppTest) -> None
 
 
 def test_follow_up_appears_only_when_it_applies(at: AppTest) -> None:
-    at.session_state["answers"] = {"age": 40}
-    at.session_state["check_step"] = 3  # legs
+    at.session_state[SessionKey.ANSWERS] = {"age": 40}
+    at.session_state[SessionKey.STEP] = 3  # legs
     at.switch_page("pages/symptom_check.py").run()
     assert widget(at, "leg_pain_below_knee") is None
     widget(at, "leg_pain").set_value("one_leg").run()
@@ -132,7 +133,7 @@ def test_follow_up_appears_only_when_it_applies(at: AppTest) -> None:
     widget(at, "leg_pain_below_knee").set_value(True).run()
     widget(at, "leg_pain").set_value("none").run()
     assert widget(at, "leg_pain_below_knee") is None
-    assert "leg_pain_below_knee" not in at.session_state["answers"]
+    assert "leg_pain_below_knee" not in at.session_state[SessionKey.ANSWERS]
 
 
 def test_answers_survive_a_page_switch(at: AppTest) -> None:
@@ -150,7 +151,7 @@ def test_answers_survive_a_page_switch(at: AppTest) -> None:
 )
 def test_full_walk_shows_the_right_banner(at: AppTest, vignette: str, level: str) -> None:
     walk(at, VIGNETTES[vignette]["answers"])
-    assert at.session_state["assessment"].triage.value == level
+    assert at.session_state[SessionKey.ASSESSMENT].triage.value == level
     text = level_text(level)
     banner = [
         e
@@ -180,7 +181,7 @@ def test_self_care_waits_for_unanswered_safety_questions(at: AppTest) -> None:
     assert "assessment" not in at.session_state  # still not answered: no result yet
     widget(at, "leg_pain").set_value("none").run()
     button(at, "See my result").click().run()
-    assert at.session_state["assessment"].triage.value == "self_care"
+    assert at.session_state[SessionKey.ASSESSMENT].triage.value == "self_care"
     assert not at.exception
 
 
@@ -200,18 +201,18 @@ def _upload(at: AppTest, content: bytes, name: str = "answers.json") -> None:
     ],
 )
 def test_bad_answers_file_shows_a_clear_error(at: AppTest, content: bytes, words: str) -> None:
-    at.session_state["answers"] = {"age": 33}
+    at.session_state[SessionKey.ANSWERS] = {"age": 33}
     _upload(at, content)
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
     assert words in errors
-    assert at.session_state["answers"] == {"age": 33}  # nothing lost
+    assert at.session_state[SessionKey.ANSWERS] == {"age": 33}  # nothing lost
 
 
 def test_good_answers_file_shows_its_result(at: AppTest) -> None:
     _upload(at, json.dumps(VIGNETTES["P09"]["answers"]).encode())
     assert not at.exception
-    assert at.session_state["assessment"].triage.value == "soon"
+    assert at.session_state[SessionKey.ASSESSMENT].triage.value == "soon"
     assert any(level_text("soon").headline in e.value for e in at.info)
 
 
@@ -226,7 +227,7 @@ def test_result_links_each_pattern_to_its_explainer(at: AppTest) -> None:
 def test_changed_answers_mark_the_result_out_of_date(at: AppTest) -> None:
     _upload(at, json.dumps(VIGNETTES["P10"]["answers"]).encode())
     assert not at.warning
-    at.session_state["answers"] = {**VIGNETTES["P10"]["answers"], "pain_now": 2}
+    at.session_state[SessionKey.ANSWERS] = {**VIGNETTES["P10"]["answers"], "pain_now": 2}
     at.run()
     assert any("out of date" in w.value for w in at.warning)
     assert not at.error  # not an emergency: no red box
@@ -234,7 +235,7 @@ def test_changed_answers_mark_the_result_out_of_date(at: AppTest) -> None:
 
 def test_changed_answers_that_are_an_emergency_show_the_red_box_first(at: AppTest) -> None:
     _upload(at, json.dumps(VIGNETTES["P10"]["answers"]).encode())
-    at.session_state["answers"] = {**VIGNETTES["P10"]["answers"], "bladder_change": True}
+    at.session_state[SessionKey.ANSWERS] = {**VIGNETTES["P10"]["answers"], "bladder_change": True}
     at.run()
     assert at.error and level_text("emergency").headline in at.error[0].value
     assert triage_text().emergency_action in at.error[0].value
@@ -244,7 +245,7 @@ def test_start_over_clears_the_answers(at: AppTest) -> None:
     _upload(at, json.dumps(VIGNETTES["P10"]["answers"]).encode())
     button(at, "Start over").click().run()
     assert not at.exception
-    assert at.session_state["answers"] == {}
+    assert at.session_state[SessionKey.ANSWERS] == {}
     assert "assessment" not in at.session_state
 
 
@@ -272,7 +273,7 @@ def test_home_shows_the_last_saved_result_in_a_new_session(
     first = AppTest.from_file(APP, default_timeout=30)
     first.run()
     _upload(first, json.dumps(VIGNETTES["P01"]["answers"]).encode())
-    assert first.session_state["assessment"].triage.value == "emergency"
+    assert first.session_state[SessionKey.ASSESSMENT].triage.value == "emergency"
     second = AppTest.from_file(APP, default_timeout=30)
     second.run()
     assert not second.exception
@@ -292,8 +293,8 @@ def test_loaded_file_with_open_safety_questions_asks_them_first(at: AppTest) -> 
 @pytest.mark.parametrize("step", range(len(load_questionnaire().steps)))
 def test_every_question_widget_has_a_label(at: AppTest, step: int) -> None:
     follow_ups_apply = {"age": 40, "leg_pain": "one_leg", "leg_weakness": "one_leg"}
-    at.session_state["answers"] = follow_ups_apply
-    at.session_state["check_step"] = step
+    at.session_state[SessionKey.ANSWERS] = follow_ups_apply
+    at.session_state[SessionKey.STEP] = step
     at.switch_page("pages/symptom_check.py").run()
     questions = load_questionnaire().steps[step].questions
     for q in questions:

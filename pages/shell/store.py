@@ -20,9 +20,7 @@ import streamlit as st
 from backcare.diary import storage
 from backcare.diary.storage import StorageError, Store
 from backcare.diary.trends import wording
-
-SESSION_STORE_KEY = "_backcare_store"
-SAVED_KEY = "_backcare_saved_assessment"
+from pages.shell.state import SessionKey
 
 
 def setting(name: str) -> str | None:
@@ -49,10 +47,10 @@ def _shared_store(url: str) -> Store:
 def get_store() -> Store:
     """The Store for this session. Raises `StorageError` when the database is unusable."""
     if session_mode():
-        store = st.session_state.get(SESSION_STORE_KEY)
+        store = st.session_state.get(SessionKey.STORE)
         if store is None:
             store = storage.memory_store()
-            st.session_state[SESSION_STORE_KEY] = store
+            st.session_state[SessionKey.STORE] = store
         return store
     return _shared_store(storage.resolve_url(setting(storage.ENV_DB_URL)))
 
@@ -71,19 +69,19 @@ def record_assessment(answers: dict[str, Any], assessment: Any) -> None:
     """Save a completed assessment once; reruns with the same result save nothing."""
     result = assessment.to_dict()
     mark = storage.fingerprint(answers, result)
-    if st.session_state.get(SAVED_KEY) == mark:
+    if st.session_state.get(SessionKey.SAVED_ASSESSMENT) == mark:
         return
     try:
         get_store().add_assessment(answers, result)
     except StorageError as exc:
         st.warning(f"Your result could not be saved to your history. {exc}")
         return
-    st.session_state[SAVED_KEY] = mark
+    st.session_state[SessionKey.SAVED_ASSESSMENT] = mark
 
 
 def current_plan(store: Store | None) -> dict[str, Any] | None:
     """The plan from the Exercise plan page (kept in the store), else the last saved one."""
-    plan = st.session_state.get("plan")
+    plan = st.session_state.get(SessionKey.PLAN)
     if store is None:
         return plan
     try:

@@ -21,15 +21,9 @@ from backcare.content.questionnaire import Question, Questionnaire
 from backcare.content.questionnaire import load as load_questionnaire
 from backcare.engine.answers import Kind
 from backcare.engine.wording import triage_text
+from pages.shell.state import WIDGET_PREFIX, SessionKey
 
 #: Session-state keys shared with other pages (see the shared contract).
-ANSWERS = "answers"
-ASSESSMENT = "assessment"
-NAV_CHECKED = "_app_navigation_checked"
-STEP = "check_step"
-GATE_KEYS = "check_gate_keys"
-WIDGET_PREFIX = "q_"
-BODY_MAP_KEY = "body_map"
 
 #: Whole numbers with a range this small are asked as a row of choices (0-10 pain).
 SMALL_RANGE = 10
@@ -52,9 +46,9 @@ def use_app_navigation(page_file: str) -> None:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if st.session_state.get(NAV_CHECKED):
+    if st.session_state.get(SessionKey.NAV_CHECKED):
         return
-    st.session_state[NAV_CHECKED] = True
+    st.session_state[SessionKey.NAV_CHECKED] = True
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.switch_page(f"pages/{Path(page_file).name}", query_params=st.query_params.to_dict())
@@ -68,18 +62,18 @@ def questionnaire() -> Questionnaire:
 
 def answers() -> dict[str, Any]:
     """The person's current answers (a copy; write back with `set_answers`)."""
-    return dict(st.session_state.get(ANSWERS) or {})
+    return dict(st.session_state.get(SessionKey.ANSWERS) or {})
 
 
 def set_answers(new: dict[str, Any]) -> None:
-    st.session_state[ANSWERS] = questionnaire().prune(new)
+    st.session_state[SessionKey.ANSWERS] = questionnaire().prune(new)
 
 
 def replace_answers(new: dict[str, Any]) -> None:
     """Swap in a whole new answer set (loaded file or start over); widgets re-read it."""
     for key in [k for k in st.session_state if str(k).startswith(WIDGET_PREFIX)]:
         del st.session_state[key]
-    st.session_state.pop(ASSESSMENT, None)
+    st.session_state.pop(SessionKey.ASSESSMENT, None)
     set_answers(new)
 
 
@@ -282,7 +276,7 @@ def body_map_chart(areas: list[str], labels: dict[str, str]) -> alt.LayerChart:
 
 def _on_body_pick() -> None:
     """Toggle the clicked region in the accessible list (the source of truth)."""
-    event = st.session_state.get(st.session_state.get(BODY_MAP_KEY, BODY_MAP_KEY))
+    event = st.session_state.get(st.session_state.get(SessionKey.BODY_MAP, SessionKey.BODY_MAP))
     picked = [p.get("region") for p in (event or {}).get("selection", {}).get("pick", [])]
     q = questionnaire().questions["areas"]
     key = widget_key(q)
@@ -293,14 +287,14 @@ def _on_body_pick() -> None:
     order = [c for c, _ in q.choices]
     st.session_state[key] = sorted(areas, key=order.index)
     # A new chart key clears the chart's own selection, so the same area can be clicked again.
-    st.session_state["body_map_n"] = st.session_state.get("body_map_n", 0) + 1
+    st.session_state[SessionKey.BODY_MAP_N] = st.session_state.get(SessionKey.BODY_MAP_N, 0) + 1
 
 
 def body_map(areas: list[str]) -> None:
     """A picture of the back to click; it toggles areas in the list above it."""
     q = questionnaire().questions["areas"]
-    chart_key = f"{BODY_MAP_KEY}_{st.session_state.get('body_map_n', 0)}"
-    st.session_state[BODY_MAP_KEY] = chart_key
+    chart_key = f"{SessionKey.BODY_MAP}_{st.session_state.get(SessionKey.BODY_MAP_N, 0)}"
+    st.session_state[SessionKey.BODY_MAP] = chart_key
     st.altair_chart(
         body_map_chart(list(areas or []), dict(q.choices)),
         key=chart_key,
