@@ -19,7 +19,6 @@ from backcare.engine.patterns import FRACTURE_ALIAS, ORDER, SERIOUS
 from backcare.engine.scores import ACUTE_BELOW_WEEKS, CHRONIC_ABOVE_WEEKS
 from backcare.engine.wording import ContentError, pattern_text, triage_text
 from tests.helpers import ROOT, SHARED
-from tests.readability import MAX_GRADE, grade
 
 SEED = SHARED / "seed" / "back-pain-article.txt"
 APP = str(ROOT / "app.py")
@@ -90,28 +89,6 @@ def test_explainer_names_its_sources(explainer_id: str) -> None:
     for source in explainer.sources:
         assert source in listed, f"{explainer_id}: '{source}' is not described under Sources"
     assert len(re.findall(r"^- ", listed, flags=re.M)) == len(explainer.sources)
-
-
-@pytest.mark.parametrize("explainer_id", IDS)
-def test_explainer_reads_at_grade_8_or_below(explainer_id: str) -> None:
-    explainer = by_id()[explainer_id]
-    whole = "\n".join(prose(explainer.sections[k]) for k in PROSE_SECTIONS)
-    assert grade(whole) <= MAX_GRADE, f"{explainer_id}: grade {grade(whole):.1f}"
-
-
-@pytest.mark.parametrize("explainer_id", IDS)
-@pytest.mark.parametrize("section", PROSE_SECTIONS)
-def test_each_section_reads_at_grade_8_or_below(explainer_id: str, section: str) -> None:
-    """Stricter than the whole file: an urgent section is shown on its own."""
-    text = prose(by_id()[explainer_id].sections[section])
-    assert grade(text) <= MAX_GRADE, f"{explainer_id}/{section}: grade {grade(text):.1f}"
-
-
-@pytest.mark.parametrize("explainer_id", IDS)
-def test_summary_reads_at_grade_8_or_below(explainer_id: str) -> None:
-    summary = by_id()[explainer_id].summary
-    assert summary
-    assert grade(summary) <= MAX_GRADE
 
 
 @pytest.mark.parametrize("explainer_id", IDS)

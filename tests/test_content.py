@@ -8,7 +8,6 @@ from backcare.engine import wording as content
 from backcare.engine.patterns import ORDER
 from backcare.engine.results import Level
 from backcare.engine.triage import RULES
-from tests.readability import MAX_GRADE, grade
 
 TEXT = content.triage_text()
 
@@ -21,26 +20,6 @@ def test_no_text_for_rules_that_do_not_exist():
     assert set(TEXT.reasons) == {r.id for r in RULES}
     assert set(content.pattern_text()) == set(ORDER)
     assert set(TEXT.levels) == {lv.value for lv in Level}
-
-
-SENTENCES = (
-    [
-        ("not_a_diagnosis", TEXT.not_a_diagnosis),
-        ("emergency_action", TEXT.emergency_action),
-        ("emergency_intro", TEXT.emergency_intro),
-    ]
-    + [(f"emergency_sign_{i}", s) for i, s in enumerate(TEXT.emergency_signs)]
-    + [(f"safety_net_{i}", s) for i, s in enumerate(TEXT.safety_net)]
-    + [(f"reason_{k}", v) for k, v in TEXT.reasons.items()]
-    + [(f"level_{k}", f"{v.headline} {v.action}") for k, v in TEXT.levels.items()]
-    + [(f"pattern_{k}", f"{v.name}. {v.summary}") for k, v in content.pattern_text().items()]
-)
-
-
-@pytest.mark.parametrize(("name", "text"), SENTENCES, ids=[n for n, _ in SENTENCES])
-def test_reads_at_grade_8_or_below(name, text):
-    assert text.strip()
-    assert grade(text) <= MAX_GRADE, text
 
 
 def test_the_safety_net_says_when_to_see_a_gp():

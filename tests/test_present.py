@@ -10,7 +10,6 @@ from backcare.content.questionnaire import load as load_questionnaire
 from backcare.engine.scores import PSYCHOSOCIAL_LABEL
 from backcare.engine.wording import level_text, pattern_text, triage_text
 from tests.helpers import load_vignettes
-from tests.readability import MAX_GRADE, grade
 from tests.strategies import valid_answers
 
 Q = load_questionnaire()
@@ -198,29 +197,6 @@ def test_age_is_required_on_the_first_step_only() -> None:
     assert [q.key for q in present.required_missing(first, {})] == ["age"]
     assert present.required_missing(first, {"age": 30}) == ()
     assert all(present.required_missing(s, {}) == () for s in Q.steps[1:])
-
-
-def _strings(node) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for v in node.values() for s in _strings(v)]
-    if isinstance(node, list):
-        return [s for v in node for s in _strings(v)]
-    return []
-
-
-#: Flesch-Kincaid means nothing on a button label: "Conditions" alone scores
-#: grade 20. Texts this short are labels, scored by length instead.
-LABEL_MAX_WORDS = 3
-
-
-@pytest.mark.parametrize("text", _strings(present.page_text()), ids=lambda t: t[:30])
-def test_page_words_are_plain(text: str) -> None:
-    if len(text.split()) <= LABEL_MAX_WORDS:
-        assert not text.rstrip().endswith("."), f"a sentence this short: {text!r}"
-    else:
-        assert grade(text) <= MAX_GRADE, text
 
 
 def test_answers_changed() -> None:

@@ -10,7 +10,6 @@ from backcare.diary import trends
 from backcare.diary.entries import DiaryEntry
 from backcare.diary.trends import Direction, summarise
 from backcare.engine.scores import MEANINGFUL_PAIN_CHANGE
-from tests.readability import MAX_GRADE, grade
 
 TODAY = dt.date(2026, 6, 30)
 
@@ -144,14 +143,6 @@ def _sentences(node, path=""):
             yield from _sentences(v, f"{path}.{k}")
     elif isinstance(node, str) and len(node.split()) >= 6:
         yield path, node
-
-
-@pytest.mark.parametrize(("path", "text"), list(_sentences(trends.wording())))
-def test_wording_is_plain(path, text):
-    filled = text.format(
-        points="3 points", span="4 weeks", meaningful=2, weeks=6, date="today", count=3
-    )
-    assert grade(filled) <= MAX_GRADE, f"{path}: grade {grade(filled):.1f}: {filled}"
 
 
 def test_charts_draw_only_the_latest_weeks_of_a_long_diary():
