@@ -415,6 +415,42 @@ def test_search_matches_the_text_too(query: str, included: str) -> None:
     assert included in [e.id for e in conditions.search(query)]
 
 
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("bladder", "cauda_equina"),
+        ("bowel", "cauda_equina"),
+        ("wetting myself", "cauda_equina"),
+        ("can't pee", "cauda_equina"),
+        ("can\u2019t pee", "cauda_equina"),
+        ("numb bum", "cauda_equina"),
+        ("blood thinner", "spinal_bleed"),
+        ("warfarin", "spinal_bleed"),
+        ("pregnant", "pregnancy_related"),
+        ("kidney stone", "kidney"),
+        ("water infection", "kidney"),
+        ("rash", "shingles"),
+        ("fainted", "when_to_get_help"),
+    ],
+)
+def test_everyday_words_find_the_right_explainer_first(query: str, first: str) -> None:
+    found = [e.id for e in conditions.search(query)]
+    assert found and found[0] == first, found
+
+
+@pytest.mark.parametrize("query", ["bladder", "bowel", "wetting myself", "numb bum"])
+def test_emergency_words_put_every_emergency_explainer_before_the_rest(query: str) -> None:
+    found = conditions.search(query)
+    flags = [e.urgent for e in found]
+    assert flags == sorted(flags, reverse=True), [(e.id, e.urgent) for e in found]
+
+
+def test_a_word_that_is_no_emergency_sign_keeps_plain_relevance() -> None:
+    """'stiff' is no emergency word: the inflammatory page leads, not an emergency page."""
+    found = conditions.search("stiff")
+    assert found[0].id == "inflammatory" and not found[0].urgent
+
+
 def test_every_query_word_must_match() -> None:
     assert conditions.search("scoliosis") != ()
     assert conditions.search("scoliosis xyzzy") == ()
@@ -439,9 +475,9 @@ def test_search_never_fails_and_returns_each_explainer_at_most_once(query: str) 
     ids = [e.id for e in found]
     assert len(ids) == len(set(ids))
     assert set(ids) <= set(conditions.DISPLAY_ORDER)
-    words_ = conditions.query_words(query)
+    found_concepts = conditions.concepts(query)
     for explainer in found:
-        assert all(conditions.score(explainer, [w]) > 0 for w in words_)
+        assert all(conditions.relevance(explainer, [c]) > 0 for c in found_concepts)
 
 
 # --- the page -----------------------------------------------------------------------

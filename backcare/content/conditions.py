@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from backcare.engine.patterns import FRACTURE_ALIAS, ORDER, SERIOUS
-from backcare.engine.wording import DATA_DIR, ContentError, pattern_text
+from backcare.engine.wording import DATA_DIR, ContentError, load_yaml, pattern_text
 
 CONDITIONS_DIR = DATA_DIR / "conditions"
 
@@ -34,6 +34,8 @@ DISPLAY_ORDER = (
     "when_to_get_help",
     "acute_or_chronic",
     "nonspecific_mechanical",
+    "not_from_spine",
+    "pregnancy_related",
     "muscle_strain",
     "sciatica",
     "osteoarthritis",
@@ -45,6 +47,10 @@ DISPLAY_ORDER = (
     "cauda_equina",
     "spinal_infection",
     "spinal_malignancy",
+    "kidney",
+    "shingles",
+    "aortic_aneurysm",
+    "spinal_bleed",
 )
 #: Explainers whose "When to get help" is shown first and styled as a warning:
 #: the serious patterns (spec section 3) and the emergency-signs page itself.
@@ -62,6 +68,7 @@ _HEADING_TO_KEY = {heading.lower(): key for key, heading in SECTIONS.items()}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n(.*)\Z", re.S)
 _SECTION_HEADING = re.compile(r"^##[ \t]+(.+?)[ \t]*$", re.M)
 _WORD = re.compile(r"[a-z0-9]+")
+_WORD_OR_APOSTROPHE = re.compile(r"[a-z0-9']+")
 #: Query words too common to narrow a search ("pain in my leg" means "pain leg").
 STOP_WORDS = frozenset(
     (
@@ -92,7 +99,11 @@ STOP_WORDS = frozenset(
     )
 )
 #: Search weights: a word in the title counts most, a word in the body least.
-WEIGHTS = {"title": 5, "other_names": 3, "summary": 2, "body": 1}
+WEIGHTS = {"title": 8, "other_names": 5, "summary": 3, "signs": 3, "body": 1}
+#: The sections that describe this condition itself. "When to get help" and
+#: "What helps" repeat the shared emergency signs on many pages, so a word
+#: there says little about which page fits best.
+OWN_SECTIONS = ("what_it_is", "common_signs")
 
 
 @dataclass(frozen=True)
@@ -237,8 +248,67 @@ def get(explainer_id: str, explainers: Iterable[Explainer] | None = None) -> Exp
 
 def query_words(query: str) -> tuple[str, ...]:
     """The words of a search, lower case, without stop words or repeats."""
-    words = _WORD.findall(query.lower())
+    words = _WORD.findall(_plain_query(query))
     return tuple(dict.fromkeys(w for w in words if w not in STOP_WORDS))
+
+
+def _plain_query(query: str) -> str:
+    """Lower case, with curly apostrophes made straight ("can’t" is "can't")."""
+    return query.lower().replace("\u2019", "'")
+
+
+@dataclass(frozen=True)
+class SearchWords:
+    """Everyday words the search understands (`data/search.yaml`)."""
+
+    emergency_words: frozenset[str]
+    synonyms: Mapping[str, tuple[str, ...]] = field(hash=False)
+
+
+@cache
+def search_words() -> SearchWords:
+    """Load and check `data/search.yaml`; a bad entry is a `ContentError` naming it."""
+    raw = load_yaml("search.yaml")
+    try:
+        emergency = frozenset(str(w).lower() for w in raw["emergency_words"])
+        synonyms = {
+            str(k).lower(): tuple(str(v).lower() for v in vs) for k, vs in raw["synonyms"].items()
+        }
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ContentError(f"data/search.yaml needs emergency_words and synonyms: {exc}") from exc
+    if not emergency or any(not vs for vs in synonyms.values()):
+        raise ContentError("data/search.yaml: emergency_words and every synonym need words")
+    return SearchWords(emergency, synonyms)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing a person searched for: what they typed and every way to find it."""
+
+    typed: str
+    alternatives: tuple[str, ...]
+
+
+def concepts(query: str, words: SearchWords | None = None) -> tuple[Concept, ...]:
+    """The query as concepts: known everyday phrases first, then the remaining words.
+
+    "wetting myself" is one concept that also finds "bladder", "leaking" and "pee".
+    """
+    known = words or search_words()
+    text = " " + " ".join(_WORD_OR_APOSTROPHE.findall(_plain_query(query))) + " "
+    found: list[Concept] = []
+    for phrase in sorted(known.synonyms, key=len, reverse=True):
+        if f" {phrase} " in text:
+            found.append(Concept(phrase, (phrase, *known.synonyms[phrase])))
+            text = text.replace(f" {phrase} ", " ")
+    for word in query_words(text):
+        found.append(Concept(word, (word, *known.synonyms.get(word, ()))))
+    return tuple(dict.fromkeys(found))
+
+
+def is_emergency_search(found: Iterable[Concept], words: SearchWords | None = None) -> bool:
+    known = (words or search_words()).emergency_words
+    return any(c.typed in known for c in found)
 
 
 def _fields(explainer: Explainer) -> dict[str, str]:
@@ -247,6 +317,7 @@ def _fields(explainer: Explainer) -> dict[str, str]:
         "title": explainer.title,
         "other_names": " ".join(explainer.other_names),
         "summary": explainer.summary,
+        "signs": " ".join(explainer.sections[k] for k in OWN_SECTIONS),
         "body": " ".join(searchable.values()),
     }
 
@@ -256,12 +327,34 @@ def _has_word(text: str, word: str) -> bool:
     return re.search(rf"\b{re.escape(word)}", text, re.I) is not None
 
 
-def score(explainer: Explainer, words: Iterable[str]) -> int:
-    """How well an explainer fits the words; 0 when any word is found nowhere."""
+def _count(text: str, word: str) -> int:
+    return len(re.findall(rf"\b{re.escape(word)}", text, re.I))
+
+
+#: The words the person typed count more than the words we added for them.
+TYPED_FACTOR = 2
+#: How many mentions in the body still add to the score (a long page is not better).
+MAX_BODY_MENTIONS = 5
+
+
+def relevance(explainer: Explainer, found: Iterable[Concept]) -> int:
+    """How well an explainer fits the concepts; 0 when any concept is found nowhere.
+
+    Each concept scores by its best alternative: the field weights where it
+    appears, plus how often the page's own sections mention it (up to
+    `MAX_BODY_MENTIONS`).
+    """
     fields = _fields(explainer)
     total = 0
-    for word in words:
-        points = sum(w for f, w in WEIGHTS.items() if _has_word(fields[f], word))
+    for concept in found:
+        points = max(
+            (TYPED_FACTOR if alt == concept.typed else 1)
+            * (
+                sum(w for f, w in WEIGHTS.items() if _has_word(fields[f], alt))
+                + min(_count(fields["signs"], alt), MAX_BODY_MENTIONS)
+            )
+            for alt in concept.alternatives
+        )
         if points == 0:
             return 0
         total += points
@@ -269,17 +362,21 @@ def score(explainer: Explainer, words: Iterable[str]) -> int:
 
 
 def search(query: str, explainers: Iterable[Explainer] | None = None) -> tuple[Explainer, ...]:
-    """Explainers that contain every word of the query, best match first.
+    """Explainers that match every concept of the query, most relevant first.
 
-    An empty query (or one of stop words only) lists them all in display order.
-    Ties keep display order, so the common patterns come before the rare ones.
+    A search with a word that can mean an emergency sign ("bladder", "can't
+    pee", "numb bum") puts the emergency explainers first. An empty query (or
+    one of stop words only) lists them all in display order; ties keep display
+    order, so the common patterns come before the rare ones.
     """
     pool = tuple(explainers if explainers is not None else load_all())
-    words = query_words(query)
-    if not words:
+    found = concepts(query)
+    if not found:
         return pool
-    scored = [(score(e, words), i, e) for i, e in enumerate(pool)]
-    return tuple(e for s, _, e in sorted(scored, key=lambda t: (-t[0], t[1])) if s > 0)
+    urgent_first = is_emergency_search(found)
+    scored = [(relevance(e, found), i, e) for i, e in enumerate(pool)]
+    ranked = sorted(scored, key=lambda t: (not (urgent_first and t[2].urgent), -t[0], t[1]))
+    return tuple(e for points, _, e in ranked if points > 0)
 
 
 def layout(explainer: Explainer) -> tuple[Section, ...]:
