@@ -9,7 +9,14 @@ import pytest
 from backcare.planner import library as lib
 from backcare.planner.library import CATEGORIES, EQUIPMENT, MOVEMENTS, TARGETS, Dose
 from backcare.planner.model import planner_text
-from backcare.planner.safety import BONE_AVOID, STENOSIS_AVOID
+from backcare.planner.safety import (
+    ANTICOAGULANT_AVOID,
+    BONE_AVOID,
+    CAUTION_TAGS,
+    PREGNANT_AVOID,
+    PREGNANT_SUPINE_AVOID,
+    STENOSIS_AVOID,
+)
 
 LIBRARY = lib.library()
 
@@ -78,9 +85,73 @@ def test_every_variant_reference_resolves(ex):
 
 def test_every_safety_rule_has_a_reason_for_each_tag():
     reasons = planner_text()["left_out"]
-    assert {f"bone_{t}" for t in BONE_AVOID} | {f"stenosis_{t}" for t in STENOSIS_AVOID} <= set(
-        reasons
+    wanted = (
+        {f"bone_{t}" for t in BONE_AVOID}
+        | {f"stenosis_{t}" for t in STENOSIS_AVOID}
+        | {f"pregnant_{t}" for t in (*PREGNANT_AVOID, *PREGNANT_SUPINE_AVOID)}
+        | {f"anticoagulant_{t}" for t in ANTICOAGULANT_AVOID}
     )
+    assert wanted <= set(reasons)
+    assert set(reasons) <= wanted, "a reason no rule can give"
+
+
+def test_v2_tags_are_in_the_vocabulary():
+    """Spec section 6 (v2): the pregnancy rule needs these tags on the exercises."""
+    assert {"supine", "prone", "heavy_lift", "fall_risk", "contact"} <= set(MOVEMENTS)
+    assert {*PREGNANT_AVOID, *PREGNANT_SUPINE_AVOID, *ANTICOAGULANT_AVOID} <= set(MOVEMENTS)
+
+
+#: Words in the steps that say how the body lies. An exercise done that way must
+#: carry the tag, and a tagged one must say so in its steps (tag honestly).
+POSITION_WORDS = {
+    "supine": re.compile(r"\blie on your back\b", re.I),
+    "prone": re.compile(r"\blie (face down|on your tummy|on your front)\b", re.I),
+}
+
+
+@pytest.mark.parametrize("tag", sorted(POSITION_WORDS))
+@pytest.mark.parametrize("ex", LIBRARY.values(), ids=list(LIBRARY))
+def test_lying_positions_are_tagged(ex, tag):
+    says = bool(POSITION_WORDS[tag].search(" ".join(ex.steps)))
+    assert says is (tag in ex.movement), f"{ex.id}: steps and the {tag!r} tag disagree"
+
+
+@pytest.mark.parametrize(
+    ("ex_id", "tags"),
+    [
+        ("floor_pickup", {"heavy_lift", "floor_lift"}),
+        ("one_leg_stand", {"fall_risk"}),
+        ("sit_up", {"supine", "loaded_flexion"}),
+        ("superman", {"prone", "sustained_extension"}),
+        ("knee_to_chest", {"supine", "end_range_flexion"}),
+    ],
+)
+def test_known_exercises_carry_their_tags(ex_id, tags):
+    assert tags <= set(LIBRARY[ex_id].movement)
+
+
+def test_pregnancy_safe_pelvic_floor_and_core_work_needs_no_kit():
+    """Spec section 6 (v2): a pregnant plan includes pelvic-floor and gentle core work,
+    so both must exist with no kit, lying neither on the back nor the front."""
+    avoid = {*PREGNANT_AVOID, *PREGNANT_SUPINE_AVOID, *CAUTION_TAGS}
+    for target in ("pelvic_floor", "core"):
+        found = [
+            ex
+            for ex in LIBRARY.values()
+            if ex.category == "strength"
+            and target in ex.targets
+            and ex.level == 1
+            and not ex.needs()
+            and not set(ex.movement) & avoid
+        ]
+        assert found, target
+
+
+def test_pelvic_floor_work_is_only_pelvic_floor():
+    """A pelvic-floor move must not stand in for the core move (or the other way)."""
+    pelvic = [ex for ex in LIBRARY.values() if "pelvic_floor" in ex.targets]
+    assert len(pelvic) >= 2
+    assert all(ex.targets == ("pelvic_floor",) for ex in pelvic)
 
 
 @pytest.mark.parametrize(

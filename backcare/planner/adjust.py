@@ -126,7 +126,7 @@ def adjust(plan_: Plan, feedback: Any) -> Plan:
     by_week: dict[int, list[Feedback]] = {}
     for item in items:
         by_week.setdefault((item.date - plan_.profile.start_date).days // 7 + 1, []).append(item)
-    ctx = plan_context(plan_.profile, plan_.answers)
+    ctx = plan_context(plan_.profile, plan_.answers, plan_.unknown)
     if isinstance(ctx, Refusal):  # pragma: no cover - a Plan is only built when allowed
         raise FeedbackError({"plan": "this plan was refused"})
     return _build(plan_.profile, plan_.answers, ctx, decide_changes(by_week, plan_.profile.weeks))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,7 @@ from backcare.planner.safety import (
     MINIMUM_DAY_AEROBIC,
     MINIMUM_DAY_MINUTES,
     OLDER_STRENGTH_BALANCE_DAYS,
+    PREGNANT_FIRST_TARGETS,
     RELAX_FROM_SESSION_MINUTES,
     START_SHARE,
     STEP_BACK_CUT_PERCENT,
@@ -87,6 +88,15 @@ def budgets(minutes: int, strength: bool, balance: bool, relax: bool) -> dict[st
     return out
 
 
+def strength_targets(ctx: PlanContext) -> tuple[str, ...]:
+    """Back extensors lead with weak bones; pelvic floor and core lead in pregnancy
+    (spec section 6 v2), so a short strength block still holds them."""
+    base = BONE_STRENGTH_TARGETS if ctx.bone else STRENGTH_TARGETS
+    if not ctx.pregnant:
+        return base
+    return (*PREGNANT_FIRST_TARGETS, *(t for t in base if t not in PREGNANT_FIRST_TARGETS))
+
+
 def _blocks(
     budget: Mapping[str, int],
     chooser: Chooser,
@@ -95,7 +105,7 @@ def _blocks(
 ) -> list[PlannedExercise]:
     """The strength, balance, flexibility and relaxation work of one session."""
     targets = {
-        "strength": BONE_STRENGTH_TARGETS if chooser.ctx.bone else STRENGTH_TARGETS,
+        "strength": strength_targets(chooser.ctx),
         "balance": BALANCE_TARGETS,
         "flexibility": FLEX_TARGETS,
         "relaxation": ("whole_body",),
@@ -228,7 +238,6 @@ def build_week(
 def _notes(profile: Profile, ctx: PlanContext, target: int) -> tuple[str, ...]:
     notes = [_text("notes", "not_a_diagnosis"), _text("notes", "stop_signs"), *ctx.notes]
     for flag, key in (
-        (ctx.bone, "bone"),
         (ctx.stenosis, "stenosis"),
         (ctx.older, "older"),
         (ctx.high_pain, "high_pain"),
@@ -278,6 +287,8 @@ def _build(
         targets=Targets(target, WHO_AEROBIC_MINUTES, full_days, ctx.bone or ctx.older),
         changes=changes,
         answers=dict(answers) if answers is not None else None,
+        triage=ctx.triage,
+        unknown=ctx.unknown,
     )
 
 
@@ -285,14 +296,21 @@ def plan(
     profile: Profile | Mapping[str, Any],
     answers: Mapping[str, Any] | None = None,
     today: dt.date | None = None,
+    unknown: Iterable[str] = frozenset(),
 ) -> Plan | Refusal:
-    """Build a plan, or a `Refusal` when the answers say to get help first.
+    """Build a plan, or a `Refusal` when it is not safe to give one yet.
 
-    ``today`` is the default start date (for tests). Raises `ProfileError` for a
-    bad profile and `backcare.ValidationError` for bad answers.
+    Spec section 6 (v2): refused without answers (``untriaged``), for an
+    emergency, for an urgent result unless ``profile.cleared``, and while a
+    safety question that could make the result urgent or an emergency is still
+    open. ``unknown`` holds the keys the person was asked but does not know:
+    they no longer block the plan, and the plan names them in a note.
+    ``today`` is the default start date and clearance date. Raises
+    `ProfileError` for a bad profile and `backcare.ValidationError` for bad
+    answers or unknown keys.
     """
     prof = Profile.from_dict(profile, today=today)
-    ctx = plan_context(prof, answers)
+    ctx = plan_context(prof, answers, unknown)
     if isinstance(ctx, Refusal):
         return ctx
     return _build(prof, answers, ctx)

@@ -11,6 +11,7 @@ from backcare.planner.model import (
     PlannedExercise,
 )
 from backcare.planner.safety import (
+    CAUTION_TAGS,
     PlanContext,
     _text,
 )
@@ -36,13 +37,14 @@ class Chooser:
         return _allowed(ex, self.ctx, self.equipment)
 
     def _rank(self, ex: Exercise) -> tuple:
-        """Flexion-friendly first for stenosis; then moves with no risky tag (a tagged
-        one only when nothing else fits); then the hardest within the cap; then the
-        longer (main) activities; then file order."""
+        """Flexion-friendly first for stenosis; then moves with no caution tag (one
+        with such a tag only when nothing else fits; position tags such as ``supine``
+        do not count); then the hardest within the cap; then the longer (main)
+        activities; then file order."""
         order = list(lib.library())
         return (
             self.ctx.stenosis and not ex.flexion_friendly,
-            bool(ex.movement),
+            bool(set(ex.movement) & set(CAUTION_TAGS)),
             -ex.level,
             -(ex.dose.minutes or 0),
             order.index(ex.id),

@@ -1,5 +1,11 @@
 """Exports of a plan: a calendar file (.ics), a CSV, and a printable page.
 
+The calendar has one timed event per session at the person's chosen time and
+time zone, with a reminder and the steps. It stays in step with a changing
+plan: a date keeps its UID (`series_id`, `event_uid`), SEQUENCE rises with
+each export (`sequence_at`), and sessions the new plan dropped are sent as
+cancelled (``to_ics(..., previous=old_plan)``). docs/report.md explains why.
+
 Every function takes a plan in its JSON shape (``Plan.to_dict()``, which is
 also what the page keeps in ``st.session_state["plan"]``) or a `Plan`, so the
 page, the command line and other pages can all export the same way. Nothing
@@ -11,18 +17,29 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import html
 import io
 from collections.abc import Iterator, Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 
 from backcare.engine.wording import triage_text
-from backcare.planner.model import Plan, planner_text
+from backcare.planner import library
+from backcare.planner.model import (
+    DEFAULT_REMINDER_MINUTES,
+    DEFAULT_SESSION_TIME,
+    DEFAULT_TIMEZONE,
+    Plan,
+    planner_text,
+)
 
 PRODID = "-//BackCare//Exercise plan//EN"
 UID_DOMAIN = "backcare.local"
+#: SEQUENCE counts seconds from here (see `sequence_at`).
+SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 CATEGORY_ORDER = ("aerobic", "strength", "balance", "flexibility", "relaxation")
 CSV_COLUMNS = ("week", "date", "exercise_id", "name", "category", "dose", "minutes", "minimum_day")
 
@@ -46,36 +63,164 @@ def _line(ex: Mapping[str, Any]) -> str:
     return f"{ex['name']}: {ex['dose']}"
 
 
-def session_description(session: Mapping[str, Any]) -> str:
-    """Plain text for a calendar event: the exercises, then the bad-day version."""
-    lines = [f"- {_line(ex)}" for ex in session["exercises"]]
+def _profile(plan: Plan | Mapping[str, Any]) -> Mapping[str, Any]:
+    return _as_dict(plan).get("profile") or {}
+
+
+def series_id(plan: Plan | Mapping[str, Any]) -> str:
+    """The id of a plan series: a hash of the profile's start date.
+
+    `adjust` and a rebuild with new days or times keep the start date, so every
+    version of one plan shares it, and a date's event keeps its UID.
+    """
+    data = _as_dict(plan)
+    start = _profile(data).get("start_date")
+    if start is None:  # an old plan without its profile: its first session starts it
+        start = next((s["date"] for _, s in sessions(data)), "")
+    return hashlib.sha256(f"backcare-plan:{start}".encode()).hexdigest()[:16]
+
+
+def event_uid(series: str, day: dt.date) -> str:
+    """One UID per (plan series, date): a date keeps its UID across re-exports."""
+    return f"{series}-{day:%Y%m%d}@{UID_DOMAIN}"
+
+
+def sequence_at(stamp: dt.datetime) -> int:
+    """SEQUENCE from the export time: whole seconds since `SEQUENCE_EPOCH`.
+
+    A stateless counter that only goes up: a later export of a changed plan (or
+    its cancellations) always outranks an earlier one, with nothing to store.
+    Unchanged events go up too, which calendars accept as a harmless update.
+    It fits a signed 32-bit integer until 2088.
+    """
+    return max(0, int((stamp - SEQUENCE_EPOCH).total_seconds()))
+
+
+def _start_time(plan: Plan | Mapping[str, Any], day: dt.date) -> dt.datetime:
+    profile = _profile(plan)
+    clock = dt.time.fromisoformat(profile.get("session_time") or DEFAULT_SESSION_TIME)
+    zone = ZoneInfo(profile.get("timezone") or DEFAULT_TIMEZONE)
+    return dt.datetime.combine(day, clock, tzinfo=zone)
+
+
+def _steps(ex: Mapping[str, Any]) -> list[str]:
+    """The how-to steps of a library exercise (none for an id the library lacks)."""
+    try:
+        return list(library.get(str(ex.get("id"))).steps)
+    except KeyError:
+        return []
+
+
+def calendar_description(week: int, session: Mapping[str, Any]) -> str:
+    """The event text: the week, then each exercise with its dose and its steps."""
+    lines = [_words("week", week=week)]
+    for ex in session["exercises"]:
+        lines.append(f"- {_line(ex)}")
+        lines += [f"   {n}. {step}" for n, step in enumerate(_steps(ex), start=1)]
     minimum = session.get("minimum_day", {}).get("exercises", [])
     if minimum:
         lines += ["", _words("bad_day"), *(f"- {_line(ex)}" for ex in minimum)]
     return "\n".join(lines)
 
 
-def to_ics(plan: Plan | Mapping[str, Any], stamp: dt.datetime | None = None) -> bytes:
-    """A calendar with one all-day event per session (RFC 5545, via icalendar).
+def _event(uid: str, start: dt.datetime, stamp: dt.datetime) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("sequence", sequence_at(stamp))
+    event.add("dtstart", start)
+    return event
 
-    ``stamp`` is the DTSTAMP of every event (now, in UTC, unless given).
+
+def _session_event(
+    plan: Plan | Mapping[str, Any],
+    series: str,
+    week: int,
+    session: Mapping[str, Any],
+    stamp: dt.datetime,
+) -> icalendar.Event:
+    day = dt.date.fromisoformat(session["date"])
+    start = _start_time(plan, day)
+    summary = _words("event_summary", minutes=session["minutes"])
+    event = _event(event_uid(series, day), start, stamp)
+    event.add("dtend", start + dt.timedelta(minutes=int(session["minutes"])))
+    event.add("summary", summary)
+    event.add("description", calendar_description(week, session))
+    event.add("transp", "OPAQUE")
+    event.add("status", "CONFIRMED")
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary)
+    reminder = int(_profile(plan).get("reminder_minutes", DEFAULT_REMINDER_MINUTES))
+    alarm.add("trigger", dt.timedelta(minutes=-reminder))
+    event.add_component(alarm)
+    return event
+
+
+def _cancellations(
+    previous: Plan | Mapping[str, Any], keep: set[str], stamp: dt.datetime
+) -> list[icalendar.Event]:
+    """A CANCELLED event for every session of the previous plan the new one drops."""
+    series = series_id(previous)
+    found = []
+    for _, session in sessions(previous):
+        day = dt.date.fromisoformat(session["date"])
+        uid = event_uid(series, day)
+        if uid in keep:
+            continue
+        event = _event(uid, _start_time(previous, day), stamp)
+        event.add("summary", _words("title"))
+        event.add("status", "CANCELLED")
+        event.add("transp", "TRANSPARENT")
+        found.append(event)
+    return found
+
+
+def event_uids(plan: Plan | Mapping[str, Any]) -> set[str]:
+    """The UIDs of every session event of a plan."""
+    series = series_id(plan)
+    return {event_uid(series, dt.date.fromisoformat(s["date"])) for _, s in sessions(plan)}
+
+
+def _add_timezones(cal: icalendar.Calendar) -> None:
+    """VTIMEZONEs for the TZIDs used, covering a year either side of the events only."""
+    starts = [e.decoded("dtstart") for e in cal.walk("VEVENT")]
+    if not starts:
+        return
+    margin = dt.timedelta(days=366)
+    days = [s.date() if isinstance(s, dt.datetime) else s for s in starts]
+    cal.add_missing_timezones(first_date=min(days) - margin, last_date=max(days) + margin)
+
+
+def to_ics(
+    plan: Plan | Mapping[str, Any],
+    stamp: dt.datetime | None = None,
+    *,
+    previous: Plan | Mapping[str, Any] | None = None,
+) -> bytes:
+    """A calendar (RFC 5545, METHOD:PUBLISH) with one timed event per session.
+
+    Each event starts at the profile's ``session_time`` in its ``timezone``
+    (TZID on DTSTART, with the VTIMEZONE), lasts the session's minutes, has a
+    reminder ``reminder_minutes`` before, lists the exercises and their steps,
+    and shows as busy. UIDs are per (plan series, date), see `series_id`.
+    ``previous``: the plan exported before; every session of it that this plan
+    no longer has is sent as STATUS:CANCELLED, so importing this file removes
+    it. ``stamp`` is the DTSTAMP and sets SEQUENCE (now, in UTC, unless given).
     """
-    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", _words("title"))
-    for number, (week, session) in enumerate(sessions(plan), start=1):
-        day = dt.date.fromisoformat(session["date"])
-        event = icalendar.Event()
-        event.add("uid", f"{day.isoformat()}-{number}@{UID_DOMAIN}")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", _words("event_summary", minutes=session["minutes"]))
-        event.add("description", f"{_words('week', week=week)}\n{session_description(session)}")
-        event.add("transp", "TRANSPARENT")
-        cal.add_component(event)
+    series = series_id(plan)
+    for week, session in sessions(plan):
+        cal.add_component(_session_event(plan, series, week, session, stamp))
+    if previous is not None:
+        for event in _cancellations(previous, event_uids(plan), stamp):
+            cal.add_component(event)
+    _add_timezones(cal)
     return cal.to_ical()
 
 

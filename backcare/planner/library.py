@@ -27,10 +27,12 @@ TARGETS = (
     "legs",
     "balance",
     "whole_body",
+    "pelvic_floor",
 )
 #: ``none`` means no kit at all; a person always "has" it.
 EQUIPMENT = ("none", "mat", "chair", "wall", "pool", "bike", "resistance_band")
-#: Movement tags used by the safety rules of spec section 6.
+#: Movement tags used by the safety rules of spec section 6. The last five (v2)
+#: serve the pregnancy rule and the blood-thinner rule (see `safety`).
 MOVEMENTS = (
     "loaded_flexion",
     "end_range_flexion",
@@ -38,6 +40,11 @@ MOVEMENTS = (
     "sustained_extension",
     "impact",
     "floor_lift",
+    "supine",
+    "prone",
+    "heavy_lift",
+    "fall_risk",
+    "contact",
 )
 LEVELS = (1, 2, 3)
 

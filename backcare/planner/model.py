@@ -33,7 +33,21 @@ PROFILE_KEYS = (
     "equipment",
     "start_date",
     "age",
+    "session_time",
+    "reminder_minutes",
+    "timezone",
+    "cleared",
+    "cleared_on",
+    "pregnancy_weeks",
 )
+#: Spec section 6 (v2): weeks of pregnancy, 0 to 42 (a full-term pregnancy ends by 42 weeks).
+PREGNANCY_WEEKS_RANGE = (0, 42)
+#: Calendar defaults: sessions at 18:00 in UTC, a reminder 30 minutes before.
+DEFAULT_SESSION_TIME = "18:00"
+DEFAULT_REMINDER_MINUTES = 30
+DEFAULT_TIMEZONE = "UTC"
+#: A reminder from 0 (at the start) to one day before.
+REMINDER_RANGE = (0, 1440)
 
 
 @cache
@@ -96,6 +110,48 @@ def _start(value: Any) -> tuple[dt.date | None, str | None]:
         return None, f"got {value!r}; allowed: a date such as 2026-12-01"
 
 
+def _clock(value: Any) -> tuple[str | None, str | None]:
+    """``"18:00"`` or ``"7:30"`` -> ``"HH:MM"``; anything else is a problem."""
+    try:
+        return dt.time.fromisoformat(f"{value.strip():0>5}").strftime("%H:%M"), None
+    except (AttributeError, TypeError, ValueError):
+        return None, f"got {value!r}; allowed: a time of day such as 18:00"
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    from zoneinfo import available_timezones
+
+    return frozenset(available_timezones())
+
+
+def _zone(value: Any) -> tuple[str | None, str | None]:
+    """An IANA time zone name such as ``Europe/London`` that zoneinfo knows."""
+    name = value.strip() if isinstance(value, str) else None
+    if name in _zone_names():
+        return name, None
+    return None, f"got {value!r}; allowed: a time zone name such as Europe/London"
+
+
+def _yes_no(value: Any) -> tuple[bool | None, str | None]:
+    if isinstance(value, bool):
+        return value, None
+    return None, f"got {value!r}; allowed: true or false"
+
+
+def _clearance_problems(values: Mapping[str, Any], today: dt.date) -> dict[str, str]:
+    """Spec section 6 (v2): ``cleared_on`` is the day the person told us a doctor or
+    physio has cleared them, so it needs ``cleared: true`` and cannot be in the future."""
+    day = values.get("cleared_on")
+    if day is None:
+        return {}
+    if not values.get("cleared"):
+        return {"cleared_on": "allowed only with cleared: true"}
+    if day > today:
+        return {"cleared_on": f"got {day.isoformat()}; allowed: today or a day before"}
+    return {}
+
+
 @dataclass(frozen=True)
 class Profile:
     """What the person can do: which days, how long, for how many weeks, with what kit."""
@@ -107,6 +163,15 @@ class Profile:
     fitness: str = DEFAULT_FITNESS
     equipment: tuple[str, ...] = ()
     age: int | None = None
+    session_time: str = DEFAULT_SESSION_TIME
+    reminder_minutes: int = DEFAULT_REMINDER_MINUTES
+    timezone: str = DEFAULT_TIMEZONE
+    #: Spec section 6 (v2): the person says a doctor or physio has checked them and
+    #: says they can exercise, and when (the day they told us, if they gave no date).
+    cleared: bool = False
+    cleared_on: dt.date | None = None
+    #: Weeks of pregnancy, if known: lying on the back is left out from 16 weeks.
+    pregnancy_weeks: int | None = None
 
     @classmethod
     def from_dict(cls, raw: Any, today: dt.date | None = None) -> Profile:
@@ -131,6 +196,12 @@ class Profile:
             "equipment": _equipment,
             "start_date": _start,
             "age": lambda v: _whole(v, *AGE_RANGE),
+            "session_time": _clock,
+            "reminder_minutes": lambda v: _whole(v, *REMINDER_RANGE),
+            "timezone": _zone,
+            "cleared": _yes_no,
+            "cleared_on": _start,
+            "pregnancy_weeks": lambda v: _whole(v, *PREGNANCY_WEEKS_RANGE),
         }
         for key in ("days", "minutes_per_session"):
             if raw.get(key) is None:
@@ -143,9 +214,13 @@ class Profile:
                 errors[key] = problem
             else:
                 values[key] = value
+        today = today or dt.date.today()
+        errors |= {k: v for k, v in _clearance_problems(values, today).items() if k not in errors}
         if errors:
             raise ProfileError(errors)
-        values.setdefault("start_date", today or dt.date.today())
+        values.setdefault("start_date", today)
+        if values.get("cleared"):
+            values.setdefault("cleared_on", today)
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
@@ -156,9 +231,17 @@ class Profile:
             "fitness": self.fitness,
             "equipment": list(self.equipment),
             "start_date": self.start_date.isoformat(),
+            "session_time": self.session_time,
+            "reminder_minutes": self.reminder_minutes,
+            "timezone": self.timezone,
         }
         if self.age is not None:
             out["age"] = self.age
+        if self.cleared:
+            out["cleared"] = True
+            out["cleared_on"] = self.cleared_on.isoformat() if self.cleared_on else None
+        if self.pregnancy_weeks is not None:
+            out["pregnancy_weeks"] = self.pregnancy_weeks
         return out
 
 
@@ -296,6 +379,19 @@ class Plan:
     targets: Targets
     changes: tuple[Change, ...] = ()
     answers: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    #: Spec section 6 (v2): the triage level the plan was built on, and the safety
+    #: questions the person was asked but did not know (the plan's notes name them).
+    triage: str | None = None
+    unknown: tuple[str, ...] = ()
+
+    @property
+    def cleared(self) -> bool:
+        """The person said a doctor or physio checked them and says they can exercise."""
+        return self.profile.cleared
+
+    @property
+    def cleared_on(self) -> dt.date | None:
+        return self.profile.cleared_on
 
     def sessions(self) -> list[Session]:
         return [s for w in self.weeks for s in w.sessions]
@@ -308,20 +404,42 @@ class Plan:
             "changes": [c.to_dict() for c in self.changes],
             "targets": self.targets.to_dict(),
             "profile": self.profile.to_dict(),
+            "triage": self.triage,
+            "cleared": self.cleared,
+            "cleared_on": self.cleared_on.isoformat() if self.cleared_on else None,
+            "unknown_safety_questions": list(self.unknown),
         }
 
 
 @dataclass(frozen=True)
 class Refusal:
-    """No plan: the symptom check says to get help first. Says why and what to do."""
+    """No plan: the symptom check says to get help first. Says why and what to do.
+
+    ``triage`` is the level (``emergency``, ``urgent``) or ``untriaged`` (v2: safety
+    questions are still open; ``questions`` holds their keys, in questionnaire order).
+    """
 
     triage: str
     why: str
     what_to_do: str
+    questions: tuple[str, ...] = ()
 
     @property
     def refused(self) -> str:
         return f"{self.why} {self.what_to_do}"
 
+    @property
+    def can_be_cleared(self) -> bool:
+        """Spec section 6 (v2): only an urgent refusal lifts when a doctor or physio clears them."""
+        return self.triage == "urgent"
+
     def to_dict(self) -> dict[str, Any]:
-        return {"refused": self.refused, "triage": self.triage, "what_to_do": self.what_to_do}
+        out: dict[str, Any] = {
+            "refused": self.refused,
+            "triage": self.triage,
+            "what_to_do": self.what_to_do,
+            "can_be_cleared": self.can_be_cleared,
+        }
+        if self.questions:
+            out["questions"] = list(self.questions)
+        return out
