@@ -8,4 +8,4 @@ May import: anything in `backcare`. Nothing imports `backcare.cli` except
 ``backcare/__main__.py``.
 """
 
-MODULES = ("assess", "questionnaire", "plan", "diary", "report", "score")
+MODULES = ("assess", "questionnaire", "plan", "diary", "report", "score", "fhir")

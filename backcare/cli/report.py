@@ -26,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("-o", "--output", metavar="REPORT.pdf", required=True, help="the PDF to write")
     p.add_argument("--db", metavar="URL", help=DB_HELP)
+    p.add_argument("--page-size", choices=("A4", "Letter"), default="A4", help="paper size")
+    p.add_argument("--name", help="the patient's name, printed on the report only (never stored)")
+    p.add_argument("--dob", metavar="DATE", help="date of birth, printed only (never stored)")
     p.set_defaults(func=run)
 
 
@@ -43,7 +46,13 @@ def run(args: argparse.Namespace) -> int:
     from backcare.diary.report import build_report
 
     pdf = build_report(
-        result=assessment.to_dict(), answers=assessment.answers, entries=entries, plan=plan
+        result=assessment.to_dict(),
+        answers=assessment.answers,
+        entries=entries,
+        plan=plan,
+        patient_name=args.name,
+        date_of_birth=args.dob,
+        page_size=args.page_size,
     )
     try:
         Path(args.output).write_bytes(pdf)
