@@ -47,6 +47,8 @@ def invalid_value(field: Field) -> st.SearchStrategy:
             st.floats(max_value=lo, exclude_max=True, allow_nan=False, allow_infinity=True),
             st.floats(min_value=hi, exclude_min=True, allow_nan=False, allow_infinity=True),
             st.just(float("nan")),
+            # Too big for a float, or for Python to print: still one clear error.
+            st.sampled_from([10**309, -(10**309), 10**5000, -(10**5000)]),
             st.booleans(),
             text,
             st.lists(st.integers(), max_size=2),

@@ -92,3 +92,100 @@ def test_unknown_duration_with_both_legs_is_treated_as_new():
 def test_unknown_duration_from_50_is_soon_either_way():
     assert assess({"age": 60}).triage.value == "soon"
     assert assess({"age": 60, "previous_episodes": True}).triage.value == "self_care"
+
+
+# ---- v2 keys (spec section 1) --------------------------------------------------
+
+V2_VALID = {
+    "getting_worse": True,
+    "anticoagulant": False,
+    "diabetes": True,
+    "pregnant": False,
+    "abdominal_pain": True,
+    "pulsing_in_abdomen": False,
+    "known_aneurysm": False,
+    "fainting": False,
+    "urine_symptoms": ["often", "burning", "blood"],
+    "pain_in_waves": False,
+    "rash": False,
+    "spa_features": [
+        "other_joints",
+        "heel_pain",
+        "eye_inflammation",
+        "psoriasis",
+        "bowel_inflammation",
+        "family_history",
+    ],
+    "areas": ["side", "lower_back"],
+}
+
+
+def test_every_v2_key_and_value_is_accepted():
+    clean = validate({"age": 40, **V2_VALID})
+    assert clean["urine_symptoms"] == ("burning", "blood", "often")
+    assert clean["areas"] == ("lower_back", "side")
+    assert len(clean["spa_features"]) == 6
+
+
+def test_bad_v2_answers_are_all_named_at_once():
+    problems = errors_of(
+        {
+            "age": 40,
+            "pregnant": "yes",
+            "urine_symptoms": ["sting"],
+            "areas": ["flank"],
+            "spa_features": "psoriasis",
+            "anticoagulant": "apixaban",
+            "rash": 1,
+        }
+    )
+    assert set(problems) == {
+        "pregnant",
+        "urine_symptoms",
+        "areas",
+        "spa_features",
+        "anticoagulant",
+        "rash",
+    }
+    assert "true or false" in problems["pregnant"]
+    assert "burning, blood, often" in problems["urine_symptoms"]
+    assert "side" in problems["areas"]
+    assert "heel_pain" in problems["spa_features"]
+
+
+# ---- numbers too big for a float, or to print: one clear error, never a traceback ----
+
+HUGE = [10**309, -(10**309), 10**5000, -(10**5000), 2**1024]
+HUGE_IDS = ["1e309", "-1e309", "1e5000", "-1e5000", "2**1024"]
+
+
+@pytest.mark.parametrize("value", HUGE, ids=HUGE_IDS)
+@pytest.mark.parametrize("key", ["age", "pain_now", "pain_week_worst", "duration_weeks"])
+def test_huge_whole_numbers_are_out_of_range(key, value):
+    answers = {"age": 40, key: value}
+    problems = errors_of(answers)
+    assert list(problems) == [key]
+    assert "digits long" in problems[key]
+    assert "allowed" in problems[key]
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), 1e308, -1e308])
+@pytest.mark.parametrize("key", ["age", "pain_now", "pain_week_worst", "duration_weeks"])
+def test_non_finite_and_huge_floats_are_rejected(key, value):
+    assert list(errors_of({"age": 40, key: value})) == [key]
+
+
+def test_a_huge_number_is_named_beside_other_errors():
+    problems = errors_of({"age": 10**5000, "pain_now": float("nan"), "fevr": True})
+    assert set(problems) == {"age", "pain_now", "fevr"}
+
+
+def test_a_huge_unknown_key_is_named_without_failing():
+    with pytest.raises(ValidationError) as caught:
+        validate({"age": 40, 10**5000: True})
+    assert "digits long" in str(caught.value)
+
+
+@pytest.mark.parametrize(("key", "value"), [("duration_weeks", 5200), ("pain_now", 10)])
+def test_the_top_of_each_range_is_allowed(key, value):
+    assert validate({"age": 40, key: value})[key] == value

@@ -45,7 +45,11 @@ def test_standard_input_gives_the_spec_shape():
         "unanswered_safety_questions",
         "duration_category",
         "scores",
+        "open_safety_questions",
+        "spec_version",
     }
+    assert out["spec_version"] == "2"
+    assert out["open_safety_questions"] == []
     assert out["triage"] == "emergency"
     assert set(out["scores"]) >= {"pain_band", "psychosocial_risk"}
     assert {"id", "level", "because", "text"} <= set(out["reasons"][0])
@@ -62,7 +66,7 @@ def test_standard_input_gives_the_spec_shape():
         ('{"pain_now": 3}', ["age"]),
         ("[1, 2]", ["answers"]),
         ("{not json", ["not valid JSON", "line 1"]),
-        ("", ["not valid JSON"]),
+        ("", ["empty"]),
     ],
 )
 def test_bad_input_exits_2_with_a_short_message(stdin, named):

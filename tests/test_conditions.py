@@ -144,6 +144,11 @@ EMERGENCY_SIGN_WORDS = [
     ("bad fall", "car crash", "hard hit"),
     ("cancer", "numb legs", "trouble walking"),
     ("fever", "inject drugs", "weak immune system", "3 months"),
+    ("very unwell", "newly weak or numb"),
+    ("50 or over", "pulsing feeling in your tummy"),
+    ("aneurysm",),
+    ("blood thinner", "no fall or injury"),
+    ("faint or collapse",),
 ]
 
 

@@ -21,11 +21,14 @@ def _check(result: dict, expect: dict) -> None:
     if "triage" in expect:
         assert result["triage"] == expect["triage"]
     if "top_pattern" in expect:
+        # Spec section 3 (v2): the serious patterns of the ranking sentence.
         serious = {
             "cauda_equina",
             "spinal_infection",
             "spinal_malignancy",
             "fracture",
+            "aortic_aneurysm",
+            "spinal_bleed",
             "osteoporotic_fracture",
         }
         top = next((i for i in ids if i not in serious), None)
@@ -34,6 +37,7 @@ def _check(result: dict, expect: dict) -> None:
         assert pid in ids
     for pid in expect.get("patterns_exclude", []):
         assert pid not in ids
+    assert result["spec_version"] == "2"
 
 
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -49,6 +53,8 @@ def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
 
 def test_there_are_public_vignettes():
     assert VALID and INVALID
+    assert len(VIGNETTES) >= 22, "the v2 set has P01-P22"
+    assert any(v["expect"].get("patterns_exclude") for v in VALID)
 
 
 @pytest.mark.parametrize("vignette", VALID, ids=[v["id"] for v in VALID])

@@ -10,3 +10,7 @@ triage and patterns (`signs`), the triage rules (`triage`), the pattern rules
 May import: the standard library and PyYAML only. Nothing else of `backcare`
 may be imported here; every other subpackage builds on this one.
 """
+
+#: The clinical contract this engine implements (`shared/spec/clinical-rules.md`
+#: says ``SPEC_VERSION = "2"``); every result's JSON carries it.
+SPEC_VERSION = "2"

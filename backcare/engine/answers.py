@@ -78,7 +78,7 @@ FIELDS: tuple[Field, ...] = (
     Field("duration_weeks", Kind.NUMBER, minimum=0, maximum=5200),
     _choice("onset", "sudden", "gradual"),
     _choice("trauma", "none", "minor", "major"),
-    _multi("areas", "lower_back", "upper_back", "buttock", "thigh", "below_knee", "foot"),
+    _multi("areas", "lower_back", "upper_back", "buttock", "thigh", "below_knee", "foot", "side"),
     _multi("pain_character", "aching", "stabbing", "burning", "electric"),
     _choice("leg_pain", *LEG_SIDES),
     _bool("leg_pain_below_knee"),
@@ -123,6 +123,27 @@ FIELDS: tuple[Field, ...] = (
     _bool("catastrophising"),
     _bool("low_mood"),
     _choice("bothersomeness", "not_at_all", "slightly", "moderately", "very", "extremely"),
+    # v2 additions, in the order of the spec table.
+    _bool("getting_worse"),
+    _bool("anticoagulant"),
+    _bool("diabetes"),
+    _bool("pregnant"),
+    _bool("abdominal_pain"),
+    _bool("pulsing_in_abdomen"),
+    _bool("known_aneurysm"),
+    _bool("fainting"),
+    _multi("urine_symptoms", "burning", "blood", "often"),
+    _bool("pain_in_waves"),
+    _bool("rash"),
+    _multi(
+        "spa_features",
+        "heel_pain",
+        "eye_inflammation",
+        "psoriasis",
+        "bowel_inflammation",
+        "family_history",
+        "other_joints",
+    ),
 )
 
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
@@ -159,13 +180,43 @@ class ValidationError(ValueError):
         return tuple(e.key for e in self.errors)
 
 
+#: Whole numbers longer than this are never shown in full: Python refuses to
+#: turn an int of more than 4300 digits into text, and no answer needs 40.
+_LONGEST_SHOWN_BITS = 128
+
+
 def _shown(value: Any) -> str:
-    text = repr(value)
+    """A short, safe picture of a bad value for an error message (never raises)."""
+    if isinstance(value, int) and value.bit_length() > _LONGEST_SHOWN_BITS:
+        digits = int(value.bit_length() * math.log10(2)) + 1
+        sign = "a negative" if value < 0 else "a"
+        return f"{sign} whole number about {digits} digits long"
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        return f"a {type(value).__name__} that cannot be shown"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+def _number(field: Field, value: Any) -> tuple[bool, Any]:
+    """Check a number against its range before converting it.
+
+    Python compares ints and floats exactly and without overflow, so the range
+    is checked on the value as given: a huge int (``10**309``, 5000 digits) is
+    simply out of range, and is never turned into a float. NaN and infinity
+    are rejected; so is ``true``, which Python counts as 1.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False, value
+    if isinstance(value, float) and not math.isfinite(value):
+        return False, value
+    if not field.minimum <= value <= field.maximum:  # type: ignore[operator]
+        return False, value
+    if field.kind is Kind.INTEGER and isinstance(value, float):
+        if not value.is_integer():
+            return False, value
+        value = int(value)
+    return True, value
 
 
 def _clean(field: Field, value: Any) -> tuple[bool, Any]:
@@ -182,13 +233,7 @@ def _clean(field: Field, value: Any) -> tuple[bool, Any]:
             return False, value
         # Keep the contract's order and drop repeats: ["walking", "walking"] means walking.
         return True, tuple(c for c in field.choices if c in value)
-    if not _is_number(value):
-        return False, value
-    if kind is Kind.INTEGER:
-        if value != int(value):
-            return False, value
-        value = int(value)
-    return field.minimum <= value <= field.maximum, value  # type: ignore[operator]
+    return _number(field, value)
 
 
 def validate(answers: Any) -> dict[str, Any]:
@@ -207,7 +252,8 @@ def validate(answers: Any) -> dict[str, Any]:
     for key, value in answers.items():
         field = FIELD_BY_KEY.get(key) if isinstance(key, str) else None
         if field is None:
-            errors.append(FieldError(str(key), value, "is not a known answer key"))
+            name = key if isinstance(key, str) else _shown(key)
+            errors.append(FieldError(name, value, "is not a known answer key"))
             continue
         if value is None:
             continue

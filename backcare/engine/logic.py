@@ -144,12 +144,130 @@ def has(key: str, *values: str) -> Test:
     return Test(key, lambda v: any(x in v for x in values))
 
 
+def is_not(key: str, *values: str) -> Test:
+    """A single choice that is answered and is none of ``values`` (absent: cannot tell)."""
+    return Test(key, lambda v: v not in values)
+
+
+def has_any(key: str) -> Test:
+    """A list answer with at least one item ticked (an empty list is an answered "none")."""
+    return Test(key, lambda v: len(v) > 0)
+
+
+def count_at_least(key: str, n: int) -> Test:
+    """A list answer with ``n`` or more items ticked."""
+    return Test(key, lambda v: len(v) >= n)
+
+
 def at_least(key: str, threshold: float) -> Test:
     return Test(key, lambda v: v >= threshold)
 
 
+def at_most(key: str, threshold: float) -> Test:
+    return Test(key, lambda v: v <= threshold)
+
+
+def above(key: str, threshold: float) -> Test:
+    return Test(key, lambda v: v > threshold)
+
+
 def below(key: str, threshold: float, missing: Truth = None) -> Test:
     return Test(key, lambda v: v < threshold, missing=missing)
+
+
+@dataclass(frozen=True)
+class AtLeast(Cond):
+    """True when ``n`` or more parts are true ("two or more of ...").
+
+    Three-valued like `All` and `Any_`: false only when even every undecided
+    part turning true could not reach ``n``; otherwise undecided, and the
+    missing keys of the undecided parts are the ones worth asking.
+    """
+
+    n: int
+    parts: tuple[Cond, ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(dict.fromkeys(k for p in self.parts for k in p.keys))
+
+    def _counts(self, a: Answers) -> tuple[int, int]:
+        truths = [p.truth(a) for p in self.parts]
+        return truths.count(True), truths.count(None)
+
+    def truth(self, a: Answers) -> Truth:
+        true, unknown = self._counts(a)
+        if true >= self.n:
+            return True
+        return None if true + unknown >= self.n else False
+
+    def support(self, a: Answers) -> tuple[str, ...]:
+        return tuple(
+            dict.fromkeys(k for p in self.parts if p.truth(a) is True for k in p.support(a))
+        )
+
+    def open_keys(self, a: Answers) -> tuple[str, ...]:
+        if self.truth(a) is not None:
+            return ()
+        return tuple(
+            dict.fromkeys(k for p in self.parts if p.truth(a) is None for k in p.open_keys(a))
+        )
+
+
+def at_least_n(n: int, *parts: Cond) -> AtLeast:
+    return AtLeast(n, parts)
+
+
+@dataclass(frozen=True)
+class Derived(Cond):
+    """A test on a number worked out from several answers (e.g. the age the pain began).
+
+    Cannot tell while any input is missing; ``compute`` receives the inputs in
+    the order of ``inputs``.
+    """
+
+    name: str
+    inputs: tuple[str, ...]
+    compute: Callable[..., float]
+    predicate: Callable[[float], bool]
+
+    @property
+    def keys(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self.inputs
+
+    def truth(self, a: Answers) -> Truth:
+        if any(a.get(k) is None for k in self.inputs):
+            return None
+        return bool(self.predicate(self.compute(*(a[k] for k in self.inputs))))
+
+
+@dataclass(frozen=True)
+class AskedWhen(Cond):
+    """A test on a question the questionnaire asks only when ``when`` holds.
+
+    Answered: the test decides, whatever ``when`` says (an answer given is never
+    ignored). Unanswered and not asked (``when`` is false): false, so the
+    question is neither open nor listed. Unanswered otherwise: cannot tell.
+    Only the tested key counts as read; ``when`` just decides whether to ask.
+    """
+
+    test: Test
+    when: Cond
+
+    @property
+    def keys(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self.test.keys
+
+    def asked(self, a: Answers) -> bool:
+        return self.when.truth(a) is not False
+
+    def truth(self, a: Answers) -> Truth:
+        if self.test.key in a or self.asked(a):
+            return self.test.truth(a)
+        return False
+
+    def open_keys(self, a: Answers) -> tuple[str, ...]:
+        return self.test.keys if self.truth(a) is None else ()
 
 
 @dataclass(frozen=True)

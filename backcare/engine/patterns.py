@@ -1,28 +1,50 @@
 """Patterns of spec section 3: what the answers look like, ranked. Not a diagnosis.
 
-Each finder takes a clean answer set and returns a `PatternMatch` or None.
+Each v1 finder takes a clean answer set and returns a `PatternMatch` or None.
 Scored patterns (stenosis, inflammatory, sciatica) count one point per item
-and keep the items that scored as the answers that support them.
+and keep the items that scored as the answers that support them. The v2
+patterns are data (`RULE_PATTERNS`): a condition per strength, written in the
+three-valued logic of `logic`, so they can later be read by another interpreter.
+
+`display_rows` turns the ranked matches into what a person reads: one row per
+condition, with plain patterns that a serious one also explains held back
+until a doctor has ruled the serious one out (spec section 3, v2).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from backcare.engine import signs
-from backcare.engine.logic import Cond
+from backcare.engine.logic import Cond, any_of
 from backcare.engine.results import PatternMatch, Strength
 
 Answers = Mapping[str, Any]
 Finder = Callable[[Answers], PatternMatch | None]
 
-SERIOUS = ("cauda_equina", "spinal_infection", "spinal_malignancy", "fracture")
-#: Shown right after `fracture` when there was no major trauma: the same serious pattern.
+#: Shown beside `fracture` when there was no major trauma: the same serious pattern.
 FRACTURE_ALIAS = "osteoporotic_fracture"
-#: Spec table order; it breaks ties between patterns of the same strength.
+#: The serious patterns in the order of the spec's ranking sentence (section 3):
+#: among themselves they rank by strength, then by this order.
+SERIOUS_ORDER = (
+    "cauda_equina",
+    "spinal_infection",
+    "spinal_malignancy",
+    "fracture",
+    "aortic_aneurysm",
+    "spinal_bleed",
+    FRACTURE_ALIAS,
+)
+#: The serious pattern ids that have a finder of their own (the alias is derived).
+SERIOUS = tuple(p for p in SERIOUS_ORDER if p != FRACTURE_ALIAS)
+#: Spec table order; it breaks ties between plain patterns of the same strength.
 ORDER = (
-    *SERIOUS,
+    "cauda_equina",
+    "spinal_infection",
+    "spinal_malignancy",
+    "fracture",
     "sciatica",
     "spinal_stenosis",
     "inflammatory",
@@ -31,6 +53,12 @@ ORDER = (
     "osteoarthritis",
     "muscle_strain",
     "nonspecific_mechanical",
+    "aortic_aneurysm",
+    "spinal_bleed",
+    "kidney",
+    "shingles",
+    "pregnancy_related",
+    "not_from_spine",
 )
 
 #: Cook et al., Physiother Res Int 2011: 3 of 5 items = moderate, 4-5 = strong.
@@ -46,6 +74,9 @@ OSTEOARTHRITIS_FROM_AGE = 50
 STRAIN_BELOW_WEEKS = 6
 SCIATICA_STRONG = 4
 SCIATICA_MODERATE = 2
+#: Spec section 3 (v2): two or more spondyloarthritis features raise the
+#: inflammatory pattern one step (NICE NG65; ASAS).
+SPA_SUPPORT_MIN = 2
 
 MECHANICAL_WORSE = ("bending", "lifting", "sitting", "standing", "walking", "lying_down")
 MECHANICAL_BETTER = ("lying_down", "sitting", "bending_forward", "movement", "rest")
@@ -63,7 +94,7 @@ def _in(a: Answers, key: str, *values: str) -> bool:
 
 
 def _match(pid: str, strength: Strength, because: list[str] | tuple[str, ...]) -> PatternMatch:
-    return PatternMatch(pid, strength, tuple(dict.fromkeys(because)), serious=pid in SERIOUS)
+    return PatternMatch(pid, strength, tuple(dict.fromkeys(because)), serious=pid in SERIOUS_ORDER)
 
 
 def _from_cond(pid: str, cond: Cond, a: Answers, strength: Strength) -> PatternMatch | None:
@@ -164,7 +195,7 @@ def spinal_stenosis(a: Answers) -> PatternMatch | None:
 def onset_age(a: Answers) -> float | None:
     """Age when this episode began: ``age - duration_weeks / 52`` (spec section 2)."""
     weeks = a.get("duration_weeks")
-    return None if weeks is None else a["age"] - weeks / 52
+    return None if weeks is None else signs.onset_age(a["age"], weeks)
 
 
 def inflammatory_items(a: Answers) -> list[str]:
@@ -195,7 +226,13 @@ def inflammatory(a: Answers) -> PatternMatch | None:
     support = ["duration_weeks", *items]
     if _yes(a, "morning_stiffness_over_30min"):
         support.append("morning_stiffness_over_30min")
-    return _match("inflammatory", Strength.STRONG, support)
+    strength = Strength.STRONG
+    if len(a.get("spa_features") or ()) >= SPA_SUPPORT_MIN:
+        # Raised one step, never above strong: today ASAS 4 of 5 is already strong,
+        # so the features add their support without changing the strength.
+        strength = strength.raised()
+        support.append("spa_features")
+    return _match("inflammatory", strength, support)
 
 
 def scoliosis(a: Answers) -> PatternMatch | None:
@@ -258,6 +295,62 @@ def nonspecific_mechanical(a: Answers) -> PatternMatch | None:
     return _match("nonspecific_mechanical", strength, because)
 
 
+@dataclass(frozen=True)
+class PatternRule:
+    """A pattern as data: the first tier whose condition is true sets the strength.
+
+    The answers that support it are those of every tier that holds. ``unless``
+    names patterns that, when present, mean this one does not apply.
+    """
+
+    id: str
+    tiers: tuple[tuple[Cond, Strength], ...]
+    source: str
+    unless: tuple[str, ...] = ()
+
+    def match(self, a: Answers) -> PatternMatch | None:
+        held = [(cond, strength) for cond, strength in self.tiers if cond.truth(a) is True]
+        if not held:
+            return None
+        return _match(self.id, held[0][1], [k for cond, _ in held for k in cond.support(a)])
+
+
+STRONG, MODERATE, WEAK = Strength.STRONG, Strength.MODERATE, Strength.WEAK
+
+#: Spec section 3 (v2). Strength choices are recorded in docs/engine.md.
+RULE_PATTERNS: tuple[PatternRule, ...] = (
+    PatternRule(
+        "aortic_aneurysm",
+        ((signs.ANEURYSM_SYMPTOMS, STRONG), (signs.KNOWN_ANEURYSM, MODERATE)),
+        "NICE NG156; NICE CKS abdominal aortic aneurysm",
+    ),
+    PatternRule(
+        "spinal_bleed",
+        ((signs.BLEED_NERVE_SIGNS, STRONG), (signs.BLEED_SUDDEN_PAIN, MODERATE)),
+        "case series of spontaneous spinal epidural haematoma on anticoagulants",
+    ),
+    PatternRule(
+        "kidney",
+        (
+            (any_of(signs.KIDNEY_STONE, signs.KIDNEY_INFECTION), STRONG),
+            (signs.SIDE_PAIN_WITH_URINE, MODERATE),
+        ),
+        "NICE NG118; NICE NG111",
+    ),
+    PatternRule("shingles", ((signs.SHINGLES, STRONG),), "NHS shingles"),
+    PatternRule(
+        "pregnancy_related",
+        ((signs.PREGNANT, MODERATE),),
+        "NHS back pain in pregnancy; ACOG Committee Opinion 804 (2020)",
+    ),
+    PatternRule(
+        "not_from_spine",
+        ((signs.OUTSIDE_SPINE_SIGNS, WEAK),),
+        "spec section 3 (v2)",
+        unless=("aortic_aneurysm", "kidney"),
+    ),
+)
+
 FINDERS: tuple[Finder, ...] = (
     cauda_equina,
     spinal_infection,
@@ -273,12 +366,21 @@ FINDERS: tuple[Finder, ...] = (
 
 
 def _rank(p: PatternMatch) -> tuple[int, int, int]:
-    return (0 if p.serious else 1, 0 if p.serious else -p.strength.rank, ORDER.index(p.id))
+    """Serious first, by strength then the spec sentence's order; then the rest by strength."""
+    if p.serious:
+        return (0, -p.strength.rank, SERIOUS_ORDER.index(p.id))
+    return (1, -p.strength.rank, ORDER.index(p.id))
+
+
+def _rule_patterns(a: Answers) -> list[PatternMatch]:
+    hits = {r.id: m for r in RULE_PATTERNS if (m := r.match(a)) is not None}
+    return [m for r in RULE_PATTERNS if (m := hits.get(r.id)) and not set(r.unless) & set(hits)]
 
 
 def match_all(a: Answers) -> tuple[PatternMatch, ...]:
-    """All patterns that fit, ranked: serious ones first, then by strength."""
+    """All patterns that fit, ranked (see `_rank`)."""
     found = [m for find in FINDERS if (m := find(a)) is not None]
+    found += _rule_patterns(a)
     fracture_match = next((m for m in found if m.id == "fracture"), None)
     if fracture_match and a.get("trauma") != "major":
         found.append(
@@ -289,3 +391,88 @@ def match_all(a: Answers) -> tuple[PatternMatch, ...]:
         if fallback:
             found.append(fallback)
     return tuple(sorted(found, key=_rank))
+
+
+# ---- one condition, one row (spec section 3, v2) -----------------------------
+
+#: Pattern ids a person reads as one row, under the first id (the everyday name).
+MERGED_ROWS: tuple[tuple[str, ...], ...] = ((FRACTURE_ALIAS, "fracture"),)
+#: Answers that set the scene rather than point to a cause: sharing only these
+#: does not make two patterns explain "the same answers".
+CONTEXT_KEYS = frozenset({"age", "duration_weeks"})
+
+
+@dataclass(frozen=True)
+class PatternRow:
+    """One row a person reads: a condition, however many pattern ids stand behind it.
+
+    ``ruled_out_first`` names the serious rows (by ``id``) that explain some of
+    the same answers: the row is then listed only under "once a doctor has ruled
+    out ..." and never as a match beside them.
+    """
+
+    id: str
+    ids: tuple[str, ...]
+    strength: Strength
+    because: tuple[str, ...]
+    serious: bool
+    ruled_out_first: tuple[str, ...] = ()
+
+    @property
+    def after_ruling_out(self) -> bool:
+        """True when this row is listed only once a doctor has ruled out a serious one."""
+        return bool(self.ruled_out_first)
+
+
+def _group(pid: str) -> tuple[str, ...]:
+    return next((group for group in MERGED_ROWS if pid in group), (pid,))
+
+
+def _merge(patterns: tuple[PatternMatch, ...]) -> list[PatternRow]:
+    """One row per condition, at the rank of its first pattern.
+
+    A merged row takes the first name of its group that is present: the
+    everyday name when both are there, `fracture` alone after major trauma.
+    """
+    groups: dict[tuple[str, ...], list[PatternMatch]] = {}
+    for p in patterns:
+        groups.setdefault(_group(p.id), []).append(p)
+    rows = []
+    for group, members in groups.items():
+        present = {m.id for m in members}
+        rows.append(
+            PatternRow(
+                id=next(pid for pid in group if pid in present),
+                ids=tuple(m.id for m in members),
+                strength=max((m.strength for m in members), key=lambda s: s.rank),
+                because=tuple(dict.fromkeys(k for m in members for k in m.because)),
+                serious=any(m.serious for m in members),
+            )
+        )
+    return rows
+
+
+def _evidence(row: PatternRow) -> set[str]:
+    return set(row.because) - CONTEXT_KEYS
+
+
+def display_rows(patterns: tuple[PatternMatch, ...]) -> tuple[PatternRow, ...]:
+    """The ranked patterns as a person should read them (spec section 3, v2).
+
+    `fracture` and `osteoporotic_fracture` become one row under the everyday
+    name. A plain row that shares an answer (other than age or duration) with a
+    serious row is moved after the matches and names the serious rows a doctor
+    must rule out first. Matches keep their ranked order, and so does the
+    held-back group after them. Pure: same patterns in, same rows out.
+    """
+    rows = _merge(patterns)
+    serious = [r for r in rows if r.serious]
+    shown: list[PatternRow] = []
+    held: list[PatternRow] = []
+    for row in rows:
+        first = () if row.serious else tuple(s.id for s in serious if _evidence(s) & _evidence(row))
+        if first:
+            held.append(PatternRow(row.id, row.ids, row.strength, row.because, row.serious, first))
+        else:
+            shown.append(row)
+    return (*shown, *held)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from backcare.engine import SPEC_VERSION
+
 
 class Level(StrEnum):
     """Triage levels, spec section 2. ``rank`` orders them: higher is more urgent."""
@@ -33,7 +35,14 @@ class Strength(StrEnum):
 
     @property
     def rank(self) -> int:
-        return ("weak", "moderate", "strong").index(self.value)
+        return _STRENGTH_ORDER.index(self)
+
+    def raised(self) -> Strength:
+        """One step stronger, never above strong (spec section 3, inflammatory)."""
+        return _STRENGTH_ORDER[min(self.rank + 1, len(_STRENGTH_ORDER) - 1)]
+
+
+_STRENGTH_ORDER = (Strength.WEAK, Strength.MODERATE, Strength.STRONG)
 
 
 @dataclass(frozen=True)
@@ -103,10 +112,10 @@ class Assessment:
         return next((p.id for p in self.patterns if not p.serious), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object of spec section 5, plus ``open_safety_questions``.
+        """The JSON object of spec section 5 with its v2 additions.
 
-        ``open_safety_questions`` (our addition) is the part of the unanswered
-        list whose answer could still raise the level.
+        ``open_safety_questions`` is the part of the unanswered list whose
+        answer could still raise the level; ``spec_version`` names the contract.
         """
         return {
             "triage": self.triage.value,
@@ -116,6 +125,7 @@ class Assessment:
             "open_safety_questions": list(self.open_safety_questions),
             "duration_category": self.duration_category,
             "scores": self.scores.to_dict(),
+            "spec_version": SPEC_VERSION,
         }
 
     def to_json(self, indent: int | None = 2) -> str:
