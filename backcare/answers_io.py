@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from backcare.engine.answers import KEYS, ValidationError, validate
+from backcare.safe_io import InputError, loads_strict
 
 #: A full answer set is about 2 kB; anything far larger is not an answers file.
 MAX_BYTES = 100_000
@@ -24,23 +25,6 @@ MIME = "application/json"
 
 class AnswersFileError(ValueError):
     """An answers file that cannot be used, with a message that names what is wrong."""
-
-
-def _text(data: bytes) -> str:
-    if not data.strip():
-        raise AnswersFileError("The file is empty. Choose a BackCare answers file (.json).")
-    if len(data) > MAX_BYTES:
-        raise AnswersFileError(
-            f"The file is too big ({len(data):,} bytes) to be a BackCare answers file "
-            f"(at most {MAX_BYTES:,} bytes)."
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AnswersFileError(
-            f"The file is not a text file (byte {exc.start + 1} is not UTF-8 text). "
-            "Choose the .json file BackCare saved."
-        ) from exc
 
 
 def _kind(value: Any) -> str:
@@ -59,16 +43,16 @@ def load_answers(data: bytes) -> dict[str, Any]:
     """Parse and check an uploaded answers file; return clean, JSON-able answers.
 
     Raises `AnswersFileError` whose message names the problem: empty, too big,
-    not text, not JSON (with line and column), not a JSON object, or which
-    answer keys are unknown or hold a value that is not allowed.
+    not text, not JSON (with line and column), anything `loads_strict` refuses
+    (a key given twice, deep nesting, a huge number, NaN), not a JSON object,
+    or which answer keys are unknown or hold a value that is not allowed.
     """
-    text = _text(data)
+    if not data.strip():
+        raise AnswersFileError("The file is empty. Choose a BackCare answers file (.json).")
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AnswersFileError(
-            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
-        ) from exc
+        raw = loads_strict(data, max_bytes=MAX_BYTES)
+    except InputError as exc:
+        raise AnswersFileError(f"The file {exc}.") from None
     if not isinstance(raw, dict):
         raise AnswersFileError(
             f"The file holds {_kind(raw)}, not a JSON object of answers "

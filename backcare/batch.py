@@ -21,15 +21,14 @@ key, and the other rows are still scored. Problems with the file as a whole
 row is scored: an unknown column is almost always a typo (``bladder`` for
 ``bladder_change``) that would otherwise drop a red flag from every row.
 Columns that are not answers, such as a record id, are carried through when
-named in ``keep``.
+named in ``keep``. Every output cell goes through the same spreadsheet formula
+guard as the diary export (`backcare.safe_io.guard_cell`).
 """
 
 from __future__ import annotations
 
 import csv
 import difflib
-import math
-import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -39,6 +38,7 @@ from typing import Any, Protocol
 from backcare.engine.answers import FIELD_BY_KEY, Field, FieldError, Kind, ValidationError, validate
 from backcare.engine.evaluate import assess
 from backcare.engine.results import Assessment
+from backcare.safe_io import InputError, guard_cell, number_from_text
 
 #: The columns added after the input columns, in this order.
 RESULT_COLUMNS: tuple[str, ...] = ("triage", "top_pattern", "patterns", "reasons", "error")
@@ -46,14 +46,6 @@ RESULT_COLUMNS: tuple[str, ...] = ("triage", "top_pattern", "patterns", "reasons
 LIST_SEPARATOR = ";"
 TRUE_WORDS = frozenset({"yes", "true"})
 FALSE_WORDS = frozenset({"no", "false"})
-
-#: A spreadsheet runs a cell that starts with one of these as a formula
-#: (OWASP "CSV injection"), so such a cell gets `FORMULA_GUARD` in front. A
-#: plain signed number ("-3", "+5") is left alone: a spreadsheet reads it as a
-#: number, and it keeps numbers in kept columns round-tripping.
-FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_GUARD = "'"
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 
 #: Rows sent to a worker process at a time when scoring with several jobs.
 BLOCK_SIZE = 2_000
@@ -96,17 +88,12 @@ def _parse_bool(field: Field, text: str) -> bool:
 
 
 def _parse_number(field: Field, text: str) -> int | float:
+    """The JSON reader's number rules (`safe_io.number_from_text`): no 310-digit cell
+    reaches the engine, where it could not be compared with a float."""
     try:
-        return int(text)
-    except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        raise _BadCell(f"got {text!r}, not a number; allowed: {field.allowed()}") from None
-    if not math.isfinite(value):
-        raise _BadCell(f"got {text!r}, not a number; allowed: {field.allowed()}")
-    return value
+        return number_from_text(text)
+    except InputError as exc:
+        raise _BadCell(f"{exc}; allowed: {field.allowed()}") from None
 
 
 def _parse_list(field: Field, text: str) -> list[str] | None:
@@ -193,13 +180,6 @@ def plan_columns(header: Sequence[str], keep: Iterable[str] = ()) -> tuple[Field
     if problems:
         raise BatchInputError("; ".join(problems))
     return tuple(None if n in kept else FIELD_BY_KEY[n] for n in names)
-
-
-def guard(cell: str) -> str:
-    """Stop a spreadsheet from running a cell as a formula (prefix ``'``)."""
-    if cell.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(cell):
-        return FORMULA_GUARD + cell
-    return cell
 
 
 def read_row(columns: Sequence[Field | None], row: Sequence[str]) -> dict[str, Any]:
@@ -326,14 +306,14 @@ def score_rows(
         raise BatchInputError("the file is empty; the first line must be a header of answer keys")
     columns = plan_columns(header, keep)
     width = len(columns)
-    writer.writerow([guard(h) for h in header] + list(RESULT_COLUMNS))
+    writer.writerow([guard_cell(h) for h in header] + list(RESULT_COLUMNS))
     count = failed = 0
     for row, result in _scored(columns, (r for r in rows if r), jobs, block_size):
         count += 1
         failed += bool(result[-1])
         if len(row) != width:  # keep the output a rectangle; the error says why
             row = (row + [""] * width)[:width]
-        writer.writerow([guard(cell) for cell in row] + result)
+        writer.writerow([guard_cell(cell) for cell in row] + result)
         if on_row is not None:
             on_row()
     return BatchSummary(count, failed)

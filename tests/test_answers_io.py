@@ -40,7 +40,7 @@ def test_any_valid_answer_set_round_trips(answers: dict) -> None:
         (b'"hello"', "holds a piece of text"),
         (b"42", "holds a number"),
         (b"null", "holds null"),
-        (b"\xff\xfe\x00", "not a text file"),
+        (b"\xff\xfe\x00", "not UTF-8 text (byte 1"),
         (b'{"age": 40, "bladder": true}', "bladder: is not a known answer key"),
         (b'{"age": 40, "pain_now": 12}', "pain_now: got 12"),
         (b'{"age": 12}', "age: got 12"),

@@ -20,7 +20,6 @@ from backcare.batch import (
     RESULT_COLUMNS,
     csv_rows,
     format_cell,
-    guard,
     parse_cell,
     read_row,
     result_cells,
@@ -28,6 +27,7 @@ from backcare.batch import (
 )
 from backcare.cli.main import main
 from backcare.engine.answers import FIELD_BY_KEY, FIELDS, KEYS, Kind, ValidationError
+from backcare.safe_io import guard_cell as guard
 from tests.helpers import ROOT, load_vignettes
 
 VALID = [v for v in load_vignettes() if "error_keys" not in v["expect"]]

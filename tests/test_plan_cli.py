@@ -12,9 +12,12 @@ import icalendar
 import pytest
 
 from backcare.cli.main import main
+from tests.answer_sets import all_no
 
 PROFILE = {"days": ["mon", "wed", "fri"], "minutes_per_session": 30, "start_date": "2026-12-01"}
-BONES = {"age": 68, "osteoporosis": True, "pain_now": 3, "trauma": "none"}
+#: Every safety question answered (spec section 6 v2: no plan while one is open).
+CALM = all_no(age=40)
+BONES = all_no(age=68, osteoporosis=True, pain_now=3, trauma="none")
 EMERGENCY = {"age": 40, "saddle_numbness": True}
 
 
@@ -30,8 +33,20 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def calm(tmp_path: Path) -> list[str]:
+    return ["--answers", write(tmp_path, "calm.json", CALM)]
+
+
+def test_without_answers_the_plan_is_refused_until_the_safety_questions_are_answered(
+    tmp_path, capsys
+):
+    code, out, _ = run(capsys, write(tmp_path, "p.json", PROFILE))
+    assert code == 0
+    assert json.loads(out)["triage"] == "untriaged"
+
+
 def test_prints_the_plan_as_json(tmp_path, capsys):
-    code, out, err = run(capsys, write(tmp_path, "p.json", PROFILE))
+    code, out, err = run(capsys, write(tmp_path, "p.json", PROFILE), *calm(tmp_path))
     assert code == 0, err
     data = json.loads(out)
     assert len(data["weeks"]) == 6
@@ -90,6 +105,7 @@ def test_writes_ics_and_csv(tmp_path, capsys):
     code, out, _ = run(
         capsys,
         write(tmp_path, "p.json", PROFILE),
+        *calm(tmp_path),
         "--ics",
         str(ics),
         "--csv",
@@ -111,6 +127,7 @@ def test_feedback_adjusts_the_plan(tmp_path, capsys):
     code, out, _ = run(
         capsys,
         write(tmp_path, "p.json", PROFILE),
+        *calm(tmp_path),
         "--feedback",
         write(tmp_path, "f.json", feedback),
     )
@@ -129,7 +146,7 @@ def test_feedback_adjusts_the_plan(tmp_path, capsys):
         (PROFILE, {"age": 40, "bladder": True}, None, "bladder"),
         (
             PROFILE,
-            None,
+            CALM,
             [{"date": "2026-12-02", "pain_before": 2, "pain_after": 50}],
             "feedback[0].pain_after",
         ),
@@ -158,7 +175,14 @@ def test_missing_file_exits_2(tmp_path, capsys):
 def test_runs_as_a_module(tmp_path):
     """The real entry point, as a person would type it."""
     done = subprocess.run(
-        [sys.executable, "-m", "backcare", "plan", write(tmp_path, "p.json", PROFILE)],
+        [
+            sys.executable,
+            "-m",
+            "backcare",
+            "plan",
+            write(tmp_path, "p.json", PROFILE),
+            *calm(tmp_path),
+        ],
         capture_output=True,
         text=True,
         cwd=Path(__file__).resolve().parents[1],

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import signal
 import sqlite3
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -237,6 +237,53 @@ def test_another_database_with_other_tables_is_refused(tmp_path):
 
 # ------------------------------------------------------------------ a writer killed mid-import
 
+#: Runs in a child process: imports the store, then pauses the writer half-way through
+#: its transaction by wrapping SQLAlchemy's cursor execution (no hook in the product).
+_PAUSING_IMPORT = textwrap.dedent("""
+    import pathlib, sys, time
+    import sqlalchemy as sa
+    from backcare.diary import storage
+    from backcare.diary.entries import parse_csv
+
+    url, csv_path, flag = sys.argv[1:4]
+    entries = parse_csv(pathlib.Path(csv_path).read_bytes(), today=storage.now_utc().date())
+    store = storage.open_store(url)
+    inserts = 0
+
+    def pause(conn, cursor, statement, parameters, context, executemany):
+        global inserts
+        if statement.lstrip().upper().startswith("INSERT"):
+            inserts += 1
+            if inserts == len(entries) // 2:
+                pathlib.Path(flag).write_text("paused", encoding="utf-8")
+                time.sleep(120)
+
+    sa.event.listen(store.engine, "after_cursor_execute", pause)
+    store.save_entries(entries)
+""")
+
+
+def _run_until_paused(args: list[str], flag: Path) -> None:
+    """Start ``python -c ...`` and SIGKILL it once it says it is paused mid-transaction."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not flag.exists():
+            if proc.poll() is not None:
+                pytest.fail(f"the writer ended before pausing: {proc.stderr.read().decode()}")
+            if time.monotonic() > deadline:
+                pytest.fail("the writer never paused")
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
 
 def test_a_writer_killed_during_an_import_leaves_the_database_consistent(tmp_path):
     path = tmp_path / "backcare.db"
@@ -248,32 +295,72 @@ def test_a_writer_killed_during_an_import_leaves_the_database_consistent(tmp_pat
     big = [entry(i, pain=7, notes=f"import {i}") for i in range(200)]
     csv_file = tmp_path / "big.csv"
     csv_file.write_text(to_csv(big))
-    signal_file = tmp_path / "paused"
-    env = {**os.environ, storage.ENV_TEST_IMPORT_PAUSE: str(signal_file)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "backcare", "diary", "import", str(csv_file), "--db", url],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        while not signal_file.exists():
-            if proc.poll() is not None:
-                pytest.fail(f"the import ended before pausing: {proc.stderr.read().decode()}")
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    flag = tmp_path / "paused"
+    _run_until_paused([_PAUSING_IMPORT, url, str(csv_file), str(flag)], flag)
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()
+    assert path.stat().st_mode & 0o777 == 0o600
     reopened = open_store(url)
     assert reopened.entries() == kept  # none of the half-written import is visible
     reopened.save_entry(entry(50))  # and it is still writable
     assert len(reopened.entries()) == 4
     reopened.close()
+    for side in ("-wal", "-shm"):
+        side_file = Path(f"{path}{side}")
+        if side_file.exists():
+            assert side_file.stat().st_mode & 0o777 == 0o600, side
+
+
+def test_the_product_has_no_test_hook():
+    """The crash test pauses the writer from outside; the store itself never sleeps."""
+    source = Path(storage.__file__).read_text(encoding="utf-8")
+    assert "time.sleep" not in source and "import time" not in source
+    assert "BACKCARE_TEST" not in source
+
+
+# ------------------------------------------------------------------ drafts
+
+
+def test_drafts_are_kept_by_name_replaced_and_cleared(db_url):
+    store = open_store(db_url)
+    assert store.draft("check") is None
+    store.save_draft("check", {"answers": {"age": 40}, "step": 2})
+    store.save_draft("other", {"step": 1})
+    store.save_draft("check", {"answers": {"age": 41}, "step": 3})
+    store.close()
+    again = open_store(db_url)
+    assert again.draft("check") == {"answers": {"age": 41}, "step": 3}
+    assert again.clear_draft("check") is True
+    assert again.clear_draft("check") is False
+    assert again.draft("check") is None and again.draft("other") == {"step": 1}
+    again.close()
+
+
+def test_a_file_from_before_drafts_gets_the_table_on_open(tmp_path):
+    path = tmp_path / "backcare.db"
+    open_store(f"sqlite:///{path}").close()
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE backcare_draft")
+    con.commit()
+    con.close()
+    store = open_store(f"sqlite:///{path}")
+    store.save_draft("check", {"step": 1})
+    assert store.draft("check") == {"step": 1}
+    assert store.schema_version() == storage.SCHEMA_VERSION
+    store.close()
+
+
+def test_a_damaged_draft_is_named(tmp_path):
+    path = tmp_path / "backcare.db"
+    store = open_store(f"sqlite:///{path}")
+    store.save_draft("check", {"step": 1})
+    store.close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE backcare_draft SET data = '[1, 2]'")
+    con.commit()
+    con.close()
+    store = open_store(f"sqlite:///{path}")
+    with pytest.raises(storage.DamagedDataError, match="draft 'check'"):
+        store.draft("check")
+    store.close()

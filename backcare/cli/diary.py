@@ -1,7 +1,11 @@
 """``backcare diary import FILE`` and ``backcare diary export``: move a diary between computers.
 
 Import checks the whole file first and writes nothing unless every row is
-valid (one transaction). Export writes CSV (formula cells escaped) or JSON.
+valid (one transaction); the file is read as every entry point reads it
+(`backcare.safe_io`: size limit, UTF-8 with a byte-order mark dropped, strict
+JSON). Export writes CSV (formula cells guarded) or JSON. A damaged row in the
+database does not stop an export: the readable days are written, each
+damaged row is named on standard error, and the exit code is 1.
 """
 
 from __future__ import annotations
@@ -10,9 +14,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from backcare.cli.common import EXIT_OK, UserError, read_text
-from backcare.diary.entries import DiaryError, parse_file, to_csv, to_json
-from backcare.diary.storage import StorageError, Store, open_store
+from backcare.cli.common import EXIT_FAILED, EXIT_OK, UserError, read_bytes
+from backcare.diary.entries import (
+    MAX_IMPORT_BYTES,
+    DiaryEntry,
+    DiaryError,
+    parse_file,
+    to_csv,
+    to_json,
+)
+from backcare.diary.storage import DamagedDataError, StorageError, Store, open_store
 
 DB_HELP = "database URL (default: BACKCARE_DB_URL, else ~/.backcare/backcare.db)"
 
@@ -56,45 +67,62 @@ def open_db(url: str | None) -> Store:
     try:
         return open_store(url)
     except StorageError as exc:
-        raise UserError(str(exc)) from exc
+        raise UserError(str(exc)) from None
+
+
+def _not_imported(source: str, exc: DiaryError) -> UserError:
+    """One line for a problem with the whole file; one line a problem for bad rows."""
+    if len(exc.errors) == 1:
+        return UserError(f"{source}: nothing was imported: {exc.errors[0].message()}")
+    lines = "\n  ".join(e.message() for e in exc.errors[:50])
+    more = f"\n  ... and {len(exc.errors) - 50} more" if len(exc.errors) > 50 else ""
+    return UserError(f"{source}: nothing was imported.\n  {lines}{more}")
 
 
 def run_import(args: argparse.Namespace) -> int:
-    text = read_text(args.file)
+    data = read_bytes(args.file, MAX_IMPORT_BYTES)
     name = f"x.{args.format}" if args.format else args.file
     try:
-        entries = parse_file(name, text)
+        entries = parse_file(name, data)
     except DiaryError as exc:
-        lines = "\n  ".join(e.message() for e in exc.errors[:50])
-        more = f"\n  ... and {len(exc.errors) - 50} more" if len(exc.errors) > 50 else ""
-        raise UserError(f"{args.file}: nothing was imported.\n  {lines}{more}") from exc
+        raise _not_imported(args.file, exc) from None
     store = open_db(args.db)
     try:
         count = store.save_entries(entries)
     except StorageError as exc:
-        raise UserError(str(exc)) from exc
+        raise UserError(str(exc)) from None
     finally:
         store.close()
     print(f"Imported {count} diary day{'s' if count != 1 else ''}.", file=sys.stderr)
     return EXIT_OK
 
 
-def run_export(args: argparse.Namespace) -> int:
-    store = open_db(args.db)
+def _stored_entries(db: str | None) -> tuple[list[DiaryEntry], tuple[str, ...]]:
+    """Every readable diary day, and one line for each damaged row (if any)."""
+    store = open_db(db)
     try:
-        entries = store.entries()
+        return store.entries(), ()
+    except DamagedDataError as exc:
+        return list(exc.usable), exc.problems
     except StorageError as exc:
-        raise UserError(str(exc)) from exc
+        raise UserError(str(exc)) from None
     finally:
         store.close()
+
+
+def run_export(args: argparse.Namespace) -> int:
+    entries, damaged = _stored_entries(args.db)
+    for problem in damaged:
+        print(f"backcare diary: not exported, damaged in the database: {problem}", file=sys.stderr)
+    code = EXIT_FAILED if damaged else EXIT_OK
     fmt = args.format or ("json" if (args.output or "").lower().endswith(".json") else "csv")
     text = to_json(entries) if fmt == "json" else to_csv(entries)
     if not args.output or args.output == "-":
         sys.stdout.write(text)
-        return EXIT_OK
+        return code
     try:
         Path(args.output).write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
         raise UserError(f"{args.output}: cannot write it ({exc.strerror})") from exc
     print(f"Exported {len(entries)} diary days to {args.output}.", file=sys.stderr)
-    return EXIT_OK
+    return code

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from backcare.cli.common import EXIT_OK, UserError, print_json, read_json
+from backcare.cli.common import ANSWERS_MAX_BYTES, EXIT_OK, UserError, print_json, read_json
 from backcare.engine.answers import ValidationError
 from backcare.planner import FeedbackError, adjust, plan
 from backcare.planner.export import to_csv, to_html, to_ics
@@ -55,8 +55,11 @@ def _bad(source: str, errors: dict[str, str]) -> UserError:
 
 
 def _build(args: argparse.Namespace) -> Plan | Refusal:
+    # Every file named is read (strictly) first, so a bad one is an error even when
+    # the plan is refused and the feedback would not be used.
     profile = read_json(args.profile)
-    answers = read_json(args.answers) if args.answers else None
+    answers = read_json(args.answers, ANSWERS_MAX_BYTES) if args.answers else None
+    feedback = read_json(args.feedback) if args.feedback else None
     try:
         result = plan(profile, answers)
     except ProfileError as exc:
@@ -65,7 +68,7 @@ def _build(args: argparse.Namespace) -> Plan | Refusal:
         raise _bad(args.answers, {e.key: e.problem for e in exc.errors}) from exc
     if args.feedback and isinstance(result, Plan):
         try:
-            result = adjust(result, read_json(args.feedback))
+            result = adjust(result, feedback)
         except FeedbackError as exc:
             raise _bad(args.feedback, exc.errors) from exc
     return result

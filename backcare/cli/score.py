@@ -4,7 +4,9 @@ Exit codes: 0 when every row was scored, 1 when any row failed (its ``error``
 cell says why), 2 when the file cannot be scored at all. The output is written
 to a temporary file beside it and moved into place only when the whole input
 was read, so an unusable input never leaves half a file (or clobbers an old
-one).
+one). Writing the results over the input itself (``score x.csv -o x.csv``, or
+through a link) is refused before anything is written. A bad cell (an unknown
+choice, a 310-digit number) only fails its own row.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import IO, Any
 
 from backcare.batch import BatchInputError, BatchSummary, csv_rows, score_rows
 from backcare.cli.common import EXIT_FAILED, EXIT_OK, UserError
+from backcare.safe_io import TEXT_ENCODING
 
 #: Move the progress bar once every this many rows: cheap, and still smooth.
 PROGRESS_EVERY = 500
@@ -85,10 +88,25 @@ def run(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace) -> BatchSummary:
     jobs = _jobs(args.jobs)
+    if _same_file(args.input, args.output):
+        raise UserError(
+            f"{args.output}: is the input file itself; write the results to another file "
+            "(scoring into the input would replace the answers with the results)"
+        )
     with _open_input(args.input) as (text, raw), _open_output(args.output) as out:
         writer = csv.writer(out, lineterminator="\n")
         with _progress(args, raw) as on_row:
             return score_rows(csv_rows(text), writer, keep=args.keep, on_row=on_row, jobs=jobs)
+
+
+def _same_file(source: str, target: str) -> bool:
+    """True when ``target`` names the file ``source`` (also through a link or ``./``)."""
+    if source == "-" or target == "-":
+        return False
+    try:
+        return os.path.samefile(source, target)
+    except OSError:  # one of them does not exist (yet): compare where they would be
+        return Path(source).resolve() == Path(target).resolve()
 
 
 def _jobs(asked: int) -> int:
@@ -99,7 +117,8 @@ def _jobs(asked: int) -> int:
 
 @contextlib.contextmanager
 def _open_input(name: str) -> Iterator[tuple[IO[str], IO[bytes]]]:
-    """The input as text (UTF-8, an Excel BOM ignored) and its raw bytes for progress."""
+    """The input as text (UTF-8, a byte-order mark dropped as by every entry point) and
+    its raw bytes for progress."""
     if name == "-":
         raw: IO[bytes] = sys.stdin.buffer
     else:
@@ -109,7 +128,7 @@ def _open_input(name: str) -> Iterator[tuple[IO[str], IO[bytes]]]:
             raise UserError(f"{name}: no such file") from None
         except OSError as exc:
             raise UserError(f"{name}: cannot read it ({exc.strerror})") from None
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    text = io.TextIOWrapper(raw, encoding=TEXT_ENCODING, newline="")
     try:
         yield text, raw
     finally:

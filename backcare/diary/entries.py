@@ -5,10 +5,17 @@ returning anything, and raise one `DiaryError` naming each bad row number and
 field. Only a fully valid file reaches the database (`Store.save_entries`,
 one transaction).
 
-Export protects spreadsheets from formula injection: a text cell starting with
-``= + - @``, a tab or a carriage return gets a leading ``'`` (OWASP, "CSV
-Injection"). Import removes exactly that prefix again, so export followed by
-import gives back the same diary.
+Files are read the way every BackCare entry point reads them
+(`backcare.safe_io`): UTF-8 with one byte-order mark dropped, a size limit, and
+for JSON the strict reader (no repeated keys, no deep nesting, no huge numbers,
+no NaN). Parsers take the raw bytes of an upload or text already read.
+
+Export protects spreadsheets from formula injection with the same guard as the
+batch output (`backcare.safe_io.guard_cell`): a text cell starting with
+``= + - @`` (or their full-width forms), a tab, a carriage return or a line
+feed gets a leading ``'`` (OWASP, "CSV Injection"), unless it is a plain
+number. Import removes exactly that prefix again, so export followed by import
+gives back the same diary.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from backcare.safe_io import InputError, guard_cell, loads_strict, text_of, unguard_cell
 
 #: The file columns, in order (issue 5).
 COLUMNS = (
@@ -44,8 +53,8 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 FUTURE_SLACK = dt.timedelta(days=1)
 YES = ("yes", "y", "true", "1")
 NO = ("no", "n", "false", "0")
-#: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The largest diary file read (bytes of an upload, or characters of text): about
+#: 30 years of daily entries with long notes.
 MAX_IMPORT_BYTES = 5_000_000
 
 
@@ -295,25 +304,9 @@ def check_rows(
 
 # ---------------------------------------------------------------- formula protection
 
-
-def escape_cell(text: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet would run as a formula.
-
-    A cell that already starts with ``'`` followed by such a character (or by
-    another ``'``) gets one more, so `unescape_cell` can undo exactly this.
-    """
-    if text.startswith(FORMULA_STARTS) or (
-        text.startswith("'") and text[1:].startswith((*FORMULA_STARTS, "'"))
-    ):
-        return "'" + text
-    return text
-
-
-def unescape_cell(text: str) -> str:
-    """Undo `escape_cell`."""
-    if text.startswith("'") and text[1:].startswith((*FORMULA_STARTS, "'")):
-        return text[1:]
-    return text
+#: The shared guard (`backcare.safe_io`), under the names this module always had.
+escape_cell = guard_cell
+unescape_cell = unguard_cell
 
 
 # ---------------------------------------------------------------- files
@@ -347,15 +340,17 @@ def to_json(entries: Iterable[DiaryEntry]) -> str:
     return json.dumps([e.to_dict() for e in entries], indent=2, ensure_ascii=False) + "\n"
 
 
-def _too_big(text: str) -> None:
-    if len(text) > MAX_IMPORT_BYTES:
-        raise DiaryError([RowError(0, "file", f"is larger than {MAX_IMPORT_BYTES:,} characters")])
+def _text(data: str | bytes) -> str:
+    """The file as text, read as every entry point reads it (`safe_io.text_of`)."""
+    try:
+        return text_of(data, max_bytes=MAX_IMPORT_BYTES)
+    except InputError as exc:
+        raise DiaryError([RowError(0, "file", str(exc))]) from None
 
 
-def parse_csv(text: str, **kwargs: Any) -> list[DiaryEntry]:
+def parse_csv(data: str | bytes, **kwargs: Any) -> list[DiaryEntry]:
     """Read and check a whole CSV diary. Raises `DiaryError`; returns nothing partial."""
-    _too_big(text)
-    text = text.removeprefix("\ufeff")  # spreadsheets often add a byte-order mark
+    text = _text(data)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         table = list(reader)
@@ -396,30 +391,24 @@ def parse_csv(text: str, **kwargs: Any) -> list[DiaryEntry]:
     return entries
 
 
-def parse_json(text: str, **kwargs: Any) -> list[DiaryEntry]:
+def parse_json(data: str | bytes, **kwargs: Any) -> list[DiaryEntry]:
     """Read and check a whole JSON diary (a list of objects). Raises `DiaryError`."""
-    _too_big(text)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DiaryError(
-            [
-                RowError(
-                    0,
-                    "file",
-                    f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-                )
-            ]
-        ) from exc
-    if isinstance(data, Mapping) and isinstance(data.get("diary"), list):
-        data = data["diary"]
-    if not isinstance(data, list):
+        found = loads_strict(data, max_bytes=MAX_IMPORT_BYTES)
+    except InputError as exc:
+        raise DiaryError([RowError(0, "file", str(exc))]) from None
+    if isinstance(found, Mapping) and isinstance(found.get("diary"), list):
+        found = found["diary"]
+    if not isinstance(found, list):
         raise DiaryError([RowError(0, "file", "must be a JSON list of diary entries")])
-    return check_rows(data, **kwargs)
+    return check_rows(found, **kwargs)
 
 
-def parse_file(name: str, text: str, **kwargs: Any) -> list[DiaryEntry]:
-    """Pick the reader by file name: ``.json`` is JSON, anything else is CSV."""
+def parse_file(name: str, data: str | bytes, **kwargs: Any) -> list[DiaryEntry]:
+    """Pick the reader by file name: ``.json`` is JSON, anything else is CSV.
+
+    ``data`` may be the raw bytes of an upload: decoding is part of the checks.
+    """
     if name.lower().endswith(".json"):
-        return parse_json(text, **kwargs)
-    return parse_csv(text, **kwargs)
+        return parse_json(data, **kwargs)
+    return parse_csv(data, **kwargs)

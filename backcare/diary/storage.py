@@ -1,16 +1,29 @@
 """Where BackCare keeps the diary, past assessments and the latest exercise plan.
 
 A person's diary is health data that builds up over weeks, so this module's
-job is to never lose it and never mix it up with anyone else's:
+job is to never lose it, never show it to anyone else, and never mix it up
+with anyone else's:
 
 * The default is an SQLite file in the person's own data folder
   (``~/.backcare/backcare.db``), in WAL mode, written only inside transactions.
   Any SQLAlchemy URL works instead (``BACKCARE_DB_URL``), e.g. PostgreSQL.
+* Private files: SQLite creates its files under umask 077; on every open the
+  database and its ``-wal``/``-shm``/``-journal`` files lose any group or other
+  permission bits (0644 becomes 0600), and so does the folder when it is
+  BackCare's own (see `_tighten_folder`).
+* The schema is created in ONE transaction (SQLite's DDL is transactional once
+  the driver stops committing on its own, see `_sqlite_begin`), so a first run
+  that is killed leaves either no tables or all of them with a version row.
+  A database left by an older, non-transactional first run (BackCare tables,
+  all empty, no version row) is finished, not refused.
 * `memory_store` keeps everything in one private in-memory database: the
   shared-hosting mode, one per browser session.
 * A file that is not ours (damaged, not SQLite, or someone else's tables) is
   checked through a read-only connection and refused with a `StorageError`
-  before anything could write to it.
+  before anything could write to it. A damaged row is reported by row
+  (`DamagedDataError`), never as a traceback.
+* Every message names the real cause (read-only, disk full, damaged, a
+  missing driver) and shows the URL with its password masked.
 * A ``backcare_schema`` table records the schema version, so later versions
   can migrate old files instead of guessing.
 
@@ -19,22 +32,31 @@ Pure Python (SQLAlchemy Core); it never imports Streamlit.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
+import re
 import sqlite3
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 
-from backcare.diary.entries import DiaryEntry
+from backcare.diary.entries import (
+    MINUTES_MAX,
+    PAIN_MAX,
+    PAIN_MIN,
+    SLEEP_CHOICES,
+    DiaryEntry,
+)
+from backcare.safe_io import InputError, loads_strict
 
 #: The schema this code writes. Bump it and add a step to `MIGRATIONS` when a table changes.
 SCHEMA_VERSION = 1
@@ -44,11 +66,16 @@ ENV_STORAGE = "BACKCARE_STORAGE"
 ENV_HOME = "BACKCARE_HOME"
 DEFAULT_DIR = Path("~/.backcare")
 DEFAULT_FILE = "backcare.db"
-#: Only for the crash-safety test: path of a file to create half-way through an
-#: import, after which the writer sleeps inside its open transaction.
-ENV_TEST_IMPORT_PAUSE = "BACKCARE_TEST_IMPORT_PAUSE"
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+#: Files SQLite keeps beside the database; they hold the same health data.
+SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+#: Owner read/write (and search, for folders) only.
+PRIVATE_UMASK = 0o077
+_GROUP_OTHER_BITS = 0o077
+#: Execution option naming how a transaction begins (DEFERRED for reads, IMMEDIATE
+#: for writes, so two writers queue on busy_timeout instead of failing).
+BEGIN_OPTION = "backcare_begin"
 
 metadata = sa.MetaData()
 
@@ -92,6 +119,17 @@ plan_table = sa.Table(
     sa.Column("plan", sa.Text, nullable=False),  # JSON, `python -m backcare plan` shape
 )
 
+#: Work in progress the app keeps by name (e.g. the symptom check a person has not
+#: finished), so a refresh loses nothing. Added to schema 1 without a version bump:
+#: a new table that older code ignores, and `prepare` creates it in an older file.
+draft_table = sa.Table(
+    "backcare_draft",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("saved_at", sa.String(40), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),  # JSON object
+)
+
 OUR_TABLES = frozenset(t.name for t in metadata.sorted_tables)
 
 #: Schema migrations: version N -> N + 1, each run in the same transaction as the
@@ -101,6 +139,16 @@ MIGRATIONS: dict[int, Any] = {}
 
 class StorageError(RuntimeError):
     """The database cannot be used safely. The message says why and what to do."""
+
+
+class DamagedDataError(StorageError):
+    """Some stored rows cannot be read. ``usable`` holds what could be read, ``problems``
+    one line a damaged row, so a caller can still save the rest of a person's diary."""
+
+    def __init__(self, message: str, usable: list[Any], problems: list[str]):
+        super().__init__(message)
+        self.usable = usable
+        self.problems = tuple(problems)
 
 
 @dataclass(frozen=True)
@@ -141,6 +189,66 @@ def fingerprint(answers: Mapping[str, Any], result: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# ---------------------------------------------------------------- messages
+
+
+def masked(url: str) -> str:
+    """The URL with its password replaced by ``***``: safe for any message or log."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError, TypeError):  # not a URL: mask any "user:...@"
+        return re.sub(r"(//[^/@]*?:)[^/@]*@", r"\1***@", url)
+
+
+def _password(url: str) -> str | None:
+    try:
+        password = make_url(url).password
+    except (sa.exc.ArgumentError, ValueError, TypeError):
+        return None
+    return str(password) if password else None
+
+
+def _scrubbed(text: Any, secret: str | None) -> str:
+    """``text`` on one line, with ``secret`` (a password) masked out of it."""
+    line = " ".join(str(text).split())
+    return line.replace(secret, "***") if secret else line
+
+
+def cause(exc: BaseException, secret: str | None = None) -> str:
+    """Plain words for why a database step failed: read-only, disk full, damaged, ...
+
+    Looks through SQLAlchemy's wrapper to the driver's error (``exc.orig``) and
+    at ``errno`` for file-system errors, so the message names the real cause
+    instead of a generic "cannot open".
+    """
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "errno", None)
+    text = str(orig).lower()
+    if code == errno.EROFS or "readonly" in text or "read-only" in text:
+        return (
+            "it is read-only, so BackCare cannot save to it; make the file and its folder "
+            f"writable for you, or set {ENV_DB_URL} to a place you can write"
+        )
+    if code in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in text or "disk full" in text:
+        return "the disk is full; free some space and try again"
+    if code in (errno.EACCES, errno.EPERM) or "permission denied" in text:
+        return "permission denied; check who owns the file and its folder"
+    if code in (errno.ENOTDIR, errno.EEXIST):
+        return "part of its path is a file, not a folder"
+    if "malformed" in text or "not a database" in text:
+        return "the file is damaged or is not a database"
+    if "locked" in text or "busy" in text:
+        return "another program is using the database; close it and try again"
+    if "unable to open database file" in text:
+        return "SQLite cannot open or create the file; check that its folder exists and is writable"
+    if isinstance(orig, ImportError):
+        return (
+            f"the database driver is not installed ({_scrubbed(orig, secret)}); install it, "
+            "for example with pip"
+        )
+    return _scrubbed(orig, secret)
+
+
 # ---------------------------------------------------------------- safety checks
 
 
@@ -163,7 +271,7 @@ def _refuse(path: Path, why: str) -> StorageError:
 
 
 def check_sqlite_file(path: Path) -> int | None:
-    """Check an existing file read-only and return its schema version (None if empty).
+    """Check an existing file read-only and return its schema version (None if new).
 
     Raises `StorageError` for anything that is not a healthy BackCare database.
     Nothing here can write: the file is opened with ``mode=ro``.
@@ -174,7 +282,7 @@ def check_sqlite_file(path: Path) -> int | None:
         with path.open("rb") as fh:
             header = fh.read(100)
     except OSError as exc:
-        raise _refuse(path, f"cannot be read ({exc.strerror}).") from exc
+        raise StorageError(f"{path}: cannot read it: {cause(exc)}.") from None
     if not header:
         return None  # an empty file is a new database
     if not header.startswith(SQLITE_HEADER) or len(header) < 100:
@@ -192,17 +300,34 @@ def check_sqlite_file(path: Path) -> int | None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise _refuse(path, f"is damaged or not a database ({exc}).") from exc
+        text = str(exc).lower()
+        if "malformed" in text or "not a database" in text or "corrupt" in text:
+            raise _refuse(path, f"is damaged or not a database ({exc}).") from None
+        raise StorageError(f"{path}: cannot check it: {cause(exc)}.") from None
 
 
-def _version_from(path: Path | str, tables: set[str], con: sqlite3.Connection) -> int | None:
+def _all_empty(con: sqlite3.Connection, tables: Iterable[str]) -> bool:
+    """True when none of ``tables`` (BackCare's own names) holds a row."""
+    return not any(
+        con.execute(f'SELECT EXISTS (SELECT 1 FROM "{t}")').fetchone()[0] for t in tables
+    )
+
+
+def _version_from(path: Path, tables: set[str], con: sqlite3.Connection) -> int | None:
     user_tables = {t for t in tables if not t.startswith("sqlite_")}
     if not user_tables:
         return None
-    if schema_table.name not in user_tables:
-        raise _refuse(Path(str(path)), "holds other data, not a BackCare diary.")
-    row = con.execute(f"SELECT MAX(version) FROM {schema_table.name}").fetchone()
-    return _checked_version(path, row[0] if row else None)
+    ours_only = user_tables <= OUR_TABLES
+    if ours_only and _all_empty(con, user_tables):
+        return None  # an older first run that stopped half-way: `Store.prepare` finishes it
+    version = None
+    if schema_table.name in user_tables:
+        version = con.execute(f"SELECT MAX(version) FROM {schema_table.name}").fetchone()[0]
+    if version is None and ours_only:
+        raise _refuse(path, "has BackCare tables holding data but no schema version.")
+    if version is None:
+        raise _refuse(path, "holds other data, not a BackCare diary.")
+    return _checked_version(path, version)
 
 
 def _checked_version(where: Path | str, version: Any) -> int:
@@ -217,17 +342,90 @@ def _checked_version(where: Path | str, version: Any) -> int:
     return version
 
 
+# ---------------------------------------------------------------- permissions
+
+
+@contextlib.contextmanager
+def private_umask() -> Iterator[None]:
+    """Create files 0600 and folders 0700 inside this block, then restore the umask.
+
+    The umask is per process: other threads creating files meanwhile get private
+    files too, which errs on the safe side.
+    """
+    before = os.umask(PRIVATE_UMASK)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+def _tighten(path: Path) -> None:
+    """Drop group and other permission bits from ``path`` if it has any (0644 -> 0600).
+
+    Never adds a bit. Best effort: a file BackCare may not change (not its owner,
+    a read-only disk) is left as it is; using it then fails with its own message.
+    """
+    try:
+        mode = path.stat().st_mode & 0o7777
+        if mode & _GROUP_OTHER_BITS:
+            path.chmod(mode & ~_GROUP_OTHER_BITS)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EACCES, errno.EROFS):
+            raise
+
+
+def _own_folder(folder: Path, db: Path) -> bool:
+    """True when ``folder`` holds nothing but the database and SQLite's side files.
+
+    Only such a folder is BackCare's own to make private: a database placed in
+    a shared folder (``/tmp``, a home folder) must not change that folder.
+    """
+    mine = {db.name, *(db.name + s for s in SIDE_SUFFIXES)}
+    try:
+        with os.scandir(folder) as found:
+            return all(entry.name in mine for entry in found)
+    except OSError:
+        return False
+
+
+def _tighten_folder(folder: Path, db: Path, created: bool) -> None:
+    if created or _own_folder(folder, db):
+        _tighten(folder)
+
+
+def _tighten_files(path: Path) -> None:
+    """Make the database and its side files owner-only (0600 when they were 0644)."""
+    for name in (path, *(Path(f"{path}{s}") for s in SIDE_SUFFIXES)):
+        _tighten(name)
+
+
 # ---------------------------------------------------------------- engines
 
 
-def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
-    """WAL for crash safety and concurrent readers; FULL sync so a saved day stays saved."""
+def _sqlite_connect(dbapi_con: Any, _record: Any) -> None:
+    """WAL for crash safety and concurrent readers; FULL sync so a saved day stays saved.
+
+    ``isolation_level = None`` stops Python's sqlite3 from committing on its
+    own around DDL; `_sqlite_begin` sends BEGIN instead, so CREATE TABLE runs
+    inside the same transaction as the version row.
+    """
+    dbapi_con.isolation_level = None
     cur = dbapi_con.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=5000")
-    cur.execute("PRAGMA journal_mode=WAL")
+    # A read-only file keeps its journal mode: it can still be read, and a write says why not.
+    with contextlib.suppress(sqlite3.OperationalError):
+        cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.close()
+
+
+def _sqlite_begin(con: Connection) -> None:
+    """Begin every SQLAlchemy transaction explicitly (IMMEDIATE for writes)."""
+    mode = con.get_execution_options().get(BEGIN_OPTION, "DEFERRED")
+    con.exec_driver_sql(f"BEGIN {'IMMEDIATE' if mode == 'IMMEDIATE' else 'DEFERRED'}")
 
 
 def _make_engine(url: str) -> Engine:
@@ -239,45 +437,74 @@ def _make_engine(url: str) -> Engine:
             connect_args={"check_same_thread": False},
             poolclass=StaticPool if memory else None,
         )
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "connect", _sqlite_connect)
+        sa.event.listen(engine, "begin", _sqlite_begin)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open (or create) the database at ``url`` (default: `resolve_url`).
-
-    An existing SQLite file is checked read-only first; a damaged or foreign
-    one raises `StorageError` and is never touched.
-    """
-    url = resolve_url(url)
+def _parsed(url: str) -> sa.URL:
     try:
-        make_url(url)
-    except sa.exc.ArgumentError as exc:
-        raise StorageError(f"{url!r} is not a database URL ({exc}).") from exc
-    path = sqlite_file(url)
-    created = False
-    if path is not None:
-        if path.exists():
-            check_sqlite_file(path)
-        else:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            except OSError as exc:
-                raise StorageError(f"cannot make the folder {path.parent}: {exc}") from exc
-            created = True
+        return make_url(url)
+    except (sa.exc.ArgumentError, ValueError) as exc:
+        raise StorageError(
+            f"{masked(url)!r} is not a database URL ({_scrubbed(exc, _password(url))}); "
+            "it should look like sqlite:////path/to/backcare.db"
+        ) from None
+
+
+def _prepare_file(path: Path) -> None:
+    """Check an existing file read-only, or make its folder (0700); then make both private."""
+    folder_made = not path.parent.exists()
+    if path.exists():
+        check_sqlite_file(path)
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise StorageError(f"cannot make the folder {path.parent}: {cause(exc)}.") from None
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            raise StorageError(
+                f"{path.parent}: the folder is read-only for you, so BackCare cannot create "
+                f"its database there. Set {ENV_DB_URL} to a file in a folder you can write."
+            )
+    _tighten_folder(path.parent, path, folder_made)
+    _tighten_files(path)
+
+
+def _connect(url: str) -> Store:
     try:
         engine = _make_engine(url)
     except (sa.exc.ArgumentError, ImportError) as exc:
-        raise StorageError(f"cannot use the database URL {url!r}: {exc}") from exc
+        raise StorageError(
+            f"cannot use the database {masked(url)}: {cause(exc, _password(url))}."
+        ) from None
     store = Store(engine)
     try:
         store.prepare()
     except BaseException:
         engine.dispose()
         raise
-    if created and path is not None and path.exists():
-        path.chmod(0o600)  # a health diary: readable by its owner only
+    return store
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (or create) the database at ``url`` (default: `resolve_url`).
+
+    An existing SQLite file is checked read-only first; a damaged or foreign
+    one raises `StorageError` and is never touched. Files are made under
+    umask 077, and the file, its side files and (when it is BackCare's own)
+    its folder lose any group or other permission on every open.
+    """
+    url = resolve_url(url)
+    _parsed(url)
+    path = sqlite_file(url)
+    with private_umask():
+        if path is not None:
+            _prepare_file(path)
+        store = _connect(url)
+        if path is not None:
+            _tighten_files(path)  # -wal and -shm made by this open
     return store
 
 
@@ -288,16 +515,65 @@ def memory_store() -> Store:
     return store
 
 
-# ---------------------------------------------------------------- the store
+# ---------------------------------------------------------------- reading rows back
+
+
+def _raw(table: sa.Table) -> list[Any]:
+    """Every column of ``table`` as the driver returns it: no type conversion that could
+    raise on a damaged value before `_decoded` can name the row."""
+    return [sa.type_coerce(c, sa.types.NullType()).label(c.name) for c in table.c]
+
+
+def _whole(value: Any, low: int, high: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name} holds {_short(value)}, not a whole number {low}-{high}")
+    return value
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _stored_json(text: Any, name: str) -> Any:
+    if not isinstance(text, str):
+        raise ValueError(f"{name} holds {_short(text)}, not JSON text")
+    try:
+        return loads_strict(text)
+    except InputError as exc:
+        raise ValueError(f"{name} {exc}") from None
+
+
+def _stored_date(value: Any) -> dt.date:
+    """SQLite gives the ISO text back; other databases give a date."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        day = dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        day = None
+    if day is None or len(value) != 10:
+        raise ValueError(f"date holds {_short(value)}, not a date written YYYY-MM-DD")
+    return day
 
 
 def _row_entry(row: Any) -> DiaryEntry:
+    """One stored diary row back as an entry; `ValueError` names the first damaged field."""
+    exercises = _stored_json(row.exercises, "exercises")
+    if not isinstance(exercises, list) or not all(isinstance(e, str) for e in exercises):
+        raise ValueError(f"exercises holds {_short(row.exercises)}, not a list of ids")
+    if row.leg_pain not in (0, 1):
+        raise ValueError(f"leg_pain holds {_short(row.leg_pain)}, not yes or no")
+    if row.sleep is not None and row.sleep not in SLEEP_CHOICES:
+        raise ValueError(f"sleep holds {_short(row.sleep)}, not one of {', '.join(SLEEP_CHOICES)}")
+    if not isinstance(row.notes, str):
+        raise ValueError(f"notes holds {_short(row.notes)}, not text")
     return DiaryEntry(
-        date=row.date,
-        pain_now=row.pain_now,
-        pain_worst=row.pain_worst,
-        active_minutes=row.active_minutes,
-        exercises=tuple(json.loads(row.exercises)),
+        date=_stored_date(row.date),
+        pain_now=_whole(row.pain_now, PAIN_MIN, PAIN_MAX, "pain_now"),
+        pain_worst=_whole(row.pain_worst, PAIN_MIN, PAIN_MAX, "pain_worst"),
+        active_minutes=_whole(row.active_minutes, 0, MINUTES_MAX, "active_minutes"),
+        exercises=tuple(exercises),
         leg_pain=bool(row.leg_pain),
         sleep=row.sleep,
         notes=row.notes,
@@ -318,6 +594,38 @@ def _entry_row(entry: DiaryEntry, stamp: str) -> dict[str, Any]:
     }
 
 
+def _decoded(
+    rows: Iterable[Any], decode: Callable[[Any], Any], where: Callable[[int, Any], str], url: str
+) -> list[Any]:
+    """Decode every row; raise one `DamagedDataError` naming each row that cannot be read."""
+    good: list[Any] = []
+    problems: list[str] = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            good.append(decode(row))
+        except ValueError as exc:
+            problems.append(f"{where(number, row)}: {exc}")
+    if problems:
+        shown = "; ".join(problems[:5]) + (
+            f"; and {len(problems) - 5} more" if len(problems) > 5 else ""
+        )
+        raise DamagedDataError(
+            f"{url}: {len(problems)} stored row{'s are' if len(problems) != 1 else ' is'} "
+            f"damaged and cannot be read ({shown}). BackCare did not change them.",
+            good,
+            problems,
+        )
+    return good
+
+
+def _diary_where(number: int, row: Any) -> str:
+    """Row ``number`` in date order: the same numbering as a full export."""
+    return f"diary row {number} (date {_short(str(row.date))})"
+
+
+# ---------------------------------------------------------------- the store
+
+
 class Store:
     """The diary, assessments and plans in one database. Every write is one transaction."""
 
@@ -326,69 +634,110 @@ class Store:
 
     @property
     def url(self) -> str:
+        """The database URL with its password masked: the only form any message shows."""
         return self.engine.url.render_as_string(hide_password=True)
 
     def close(self) -> None:
         self.engine.dispose()
 
+    def _failed(self, doing: str, exc: BaseException, tail: str = "") -> StorageError:
+        secret = self.engine.url.password
+        return StorageError(f"{self.url}: {doing}: {cause(exc, secret and str(secret))}.{tail}")
+
+    @contextlib.contextmanager
+    def _transaction(self, begin: str) -> Iterator[Connection]:
+        with self.engine.connect() as con:
+            con.execution_options(**{BEGIN_OPTION: begin})
+            with con.begin():
+                yield con
+
     # -- schema
 
     def prepare(self) -> None:
-        """Create our tables in a new database, or check and migrate an existing one."""
+        """Create our tables in a new database, or check and migrate an existing one.
+
+        All in ONE transaction: killed half-way, a new database has no tables and
+        the next open starts again.
+        """
         try:
-            with self.engine.begin() as con:
-                tables = set(sa.inspect(con).get_table_names())
-                ours = tables & OUR_TABLES
-                if tables and schema_table.name not in tables:
-                    raise StorageError(
-                        f"{self.url}: the database holds other tables "
-                        f"({', '.join(sorted(tables))}) "
-                        "and no BackCare schema table. BackCare did not change it. "
-                        f"Set {ENV_DB_URL} to an empty database."
-                    )
-                if not ours:
-                    metadata.create_all(con)
-                    con.execute(
-                        sa.insert(schema_table).values(version=SCHEMA_VERSION, updated_at=_stamp())
-                    )
-                    return
-                version = con.execute(sa.select(sa.func.max(schema_table.c.version))).scalar()
-                version = _checked_version(self.url, version)
-                while version < SCHEMA_VERSION:
-                    MIGRATIONS[version](con)
-                    version += 1
-                    con.execute(
-                        sa.insert(schema_table).values(version=version, updated_at=_stamp())
-                    )
-                metadata.create_all(con)  # checkfirst: adds nothing when complete
+            with self._transaction("DEFERRED") as con:
+                if self._ready(con):
+                    return  # the usual case, and a read-only database can still be read
+            with self._transaction("IMMEDIATE") as con:
+                self._prepare(con)
         except sa.exc.SQLAlchemyError as exc:
-            raise StorageError(
-                f"{self.url}: cannot open the database ({exc.orig or exc})."
-            ) from exc
+            raise self._failed("cannot open the database", exc) from None
+        except OSError as exc:
+            raise self._failed("cannot open the database", exc) from None
+
+    def _ready(self, con: Connection) -> bool:
+        """True when every table is there at the current version (nothing to write)."""
+        if not set(sa.inspect(con).get_table_names()) >= OUR_TABLES:
+            return False
+        version = con.execute(sa.select(sa.func.max(schema_table.c.version))).scalar()
+        return version is not None and _checked_version(self.url, version) == SCHEMA_VERSION
+
+    def _prepare(self, con: Connection) -> None:
+        tables = set(sa.inspect(con).get_table_names())
+        version = None
+        if schema_table.name in tables:
+            version = con.execute(sa.select(sa.func.max(schema_table.c.version))).scalar()
+        if version is None:
+            if tables and tables <= OUR_TABLES and not self._unfinished_setup(con, tables):
+                raise StorageError(
+                    f"{self.url}: the database has BackCare tables holding data but no "
+                    "schema version; it may be damaged. BackCare did not change it. "
+                    f"Set {ENV_DB_URL} to a new, empty database."
+                )
+            if tables and not self._unfinished_setup(con, tables):
+                raise StorageError(
+                    f"{self.url}: the database holds other tables "
+                    f"({', '.join(sorted(tables))}) "
+                    "and no BackCare schema version. BackCare did not change it. "
+                    f"Set {ENV_DB_URL} to an empty database."
+                )
+            metadata.create_all(con)
+            con.execute(sa.insert(schema_table).values(version=SCHEMA_VERSION, updated_at=_stamp()))
+            return
+        version = _checked_version(self.url, version)
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](con)
+            version += 1
+            con.execute(sa.insert(schema_table).values(version=version, updated_at=_stamp()))
+        metadata.create_all(con)  # checkfirst: adds nothing when complete
+
+    @staticmethod
+    def _unfinished_setup(con: Connection, tables: set[str]) -> bool:
+        """BackCare tables only, every one empty, no version: a first run that stopped.
+
+        Only an older BackCare could leave this (its schema was not made in one
+        transaction). Nothing can be lost by finishing the setup, so it is finished.
+        """
+        if not tables <= OUR_TABLES:
+            return False
+        return not any(
+            con.execute(sa.select(sa.literal(1)).select_from(sa.table(t)).limit(1)).first()
+            for t in tables
+        )
 
     def schema_version(self) -> int:
         with self.engine.connect() as con:
             return int(con.execute(sa.select(sa.func.max(schema_table.c.version))).scalar())
 
-    def _write(self, fn: Any) -> Any:
+    def _write(self, fn: Callable[[Connection], Any]) -> Any:
         """Run ``fn(connection)`` in one transaction; roll back and explain on failure."""
         try:
-            with self.engine.begin() as con:
+            with self._transaction("IMMEDIATE") as con:
                 return fn(con)
-        except sa.exc.SQLAlchemyError as exc:
-            raise StorageError(
-                f"could not save to {self.url} ({getattr(exc, 'orig', None) or exc}). "
-                "Nothing was changed."
-            ) from exc
+        except (sa.exc.SQLAlchemyError, OSError) as exc:
+            raise self._failed("could not save", exc, " Nothing was changed.") from None
 
     def _read(self, statement: Any) -> list[Any]:
         try:
             with self.engine.connect() as con:
                 return list(con.execute(statement))
-        except sa.exc.SQLAlchemyError as exc:
-            raise StorageError(
-                f"could not read {self.url} ({getattr(exc, 'orig', None) or exc})."
-            ) from exc
+        except (sa.exc.SQLAlchemyError, OSError) as exc:
+            raise self._failed("could not read", exc) from None
 
     # -- diary
 
@@ -404,37 +753,41 @@ class Store:
         """
         entries = list(entries)
         stamp = _stamp()
-        pause = os.environ.get(ENV_TEST_IMPORT_PAUSE)
 
-        def write(con: Any) -> int:
-            for i, entry in enumerate(entries):
+        def write(con: Connection) -> int:
+            for entry in entries:
                 con.execute(sa.delete(diary_table).where(diary_table.c.date == entry.date))
                 con.execute(sa.insert(diary_table).values(**_entry_row(entry, stamp)))
-                if pause and i == len(entries) // 2:
-                    Path(pause).write_text("paused", encoding="utf-8")
-                    time.sleep(120)
             return len(entries)
 
         return self._write(write)
 
     def delete_entry(self, day: dt.date) -> bool:
-        def write(con: Any) -> bool:
+        def write(con: Connection) -> bool:
             return con.execute(sa.delete(diary_table).where(diary_table.c.date == day)).rowcount > 0
 
         return self._write(write)
 
+    def _diary_query(self) -> sa.Select:
+        return sa.select(*_raw(diary_table)).order_by(diary_table.c.date)
+
     def entry(self, day: dt.date) -> DiaryEntry | None:
-        rows = self._read(sa.select(diary_table).where(diary_table.c.date == day))
-        return _row_entry(rows[0]) if rows else None
+        rows = self._read(self._diary_query().where(diary_table.c.date == day))
+        found = _decoded(rows, _row_entry, _diary_where, self.url)
+        return found[0] if found else None
 
     def entries(self, start: dt.date | None = None, end: dt.date | None = None) -> list[DiaryEntry]:
-        """Diary entries, oldest first, optionally between two dates (inclusive)."""
-        query = sa.select(diary_table).order_by(diary_table.c.date)
+        """Diary entries, oldest first, optionally between two dates (inclusive).
+
+        Raises `DamagedDataError` naming every damaged row; its ``usable`` holds
+        the readable entries, so an export can still save them.
+        """
+        query = self._diary_query()
         if start is not None:
             query = query.where(diary_table.c.date >= start)
         if end is not None:
             query = query.where(diary_table.c.date <= end)
-        return [_row_entry(r) for r in self._read(query)]
+        return _decoded(self._read(query), _row_entry, _diary_where, self.url)
 
     # -- assessments
 
@@ -454,7 +807,7 @@ class Store:
             "fingerprint": fingerprint(answers, result),
         }
 
-        def write(con: Any) -> int:
+        def write(con: Connection) -> int:
             return int(
                 con.execute(sa.insert(assessment_table).values(**values)).inserted_primary_key[0]
             )
@@ -462,18 +815,9 @@ class Store:
         return self._write(write)
 
     def assessments(self) -> list[StoredAssessment]:
-        """Every saved assessment, oldest first."""
-        rows = self._read(sa.select(assessment_table).order_by(assessment_table.c.id))
-        return [
-            StoredAssessment(
-                id=r.id,
-                taken_at=dt.datetime.fromisoformat(r.taken_at),
-                level=r.level,
-                answers=json.loads(r.answers),
-                result=json.loads(r.result),
-            )
-            for r in rows
-        ]
+        """Every saved assessment, oldest first. A damaged one raises `DamagedDataError`."""
+        rows = self._read(sa.select(*_raw(assessment_table)).order_by(assessment_table.c.id))
+        return _decoded(rows, _row_assessment, lambda _n, r: f"assessment {r.id}", self.url)
 
     def latest_assessment(self) -> StoredAssessment | None:
         found = self.assessments()
@@ -482,14 +826,78 @@ class Store:
     # -- plans
 
     def save_plan(self, plan: Mapping[str, Any]) -> None:
-        """Keep the latest exercise plan, so the command-line report can include it."""
+        """Keep the latest exercise plan, so the command-line report can include it.
+
+        A damaged older plan does not stop a new one from being saved.
+        """
         text = json.dumps(dict(plan), sort_keys=True)
-        if self.latest_plan() == json.loads(text):
+        try:
+            latest = self.latest_plan()
+        except DamagedDataError:
+            latest = None
+        if latest == json.loads(text):
             return
         self._write(
             lambda con: con.execute(sa.insert(plan_table).values(saved_at=_stamp(), plan=text))
         )
 
     def latest_plan(self) -> dict[str, Any] | None:
-        rows = self._read(sa.select(plan_table).order_by(plan_table.c.id.desc()).limit(1))
-        return json.loads(rows[0].plan) if rows else None
+        rows = self._read(sa.select(*_raw(plan_table)).order_by(plan_table.c.id.desc()).limit(1))
+        found = _decoded(rows, _row_plan, lambda _n, r: f"plan {r.id}", self.url)
+        return found[0] if found else None
+
+    # -- drafts
+
+    def save_draft(self, name: str, data: Mapping[str, Any]) -> None:
+        """Keep ``data`` (JSON-able) under ``name``, replacing any older draft of that name."""
+        text = json.dumps(dict(data), sort_keys=True)
+
+        def write(con: Connection) -> None:
+            con.execute(sa.delete(draft_table).where(draft_table.c.name == name))
+            con.execute(sa.insert(draft_table).values(name=name, saved_at=_stamp(), data=text))
+
+        self._write(write)
+
+    def draft(self, name: str) -> dict[str, Any] | None:
+        """The draft saved under ``name``, or None. A damaged one raises `DamagedDataError`."""
+        rows = self._read(sa.select(*_raw(draft_table)).where(draft_table.c.name == name))
+        found = _decoded(rows, _row_draft, lambda _n, r: f"draft {r.name!r}", self.url)
+        return found[0] if found else None
+
+    def clear_draft(self, name: str) -> bool:
+        """Forget the draft saved under ``name``; True if there was one."""
+
+        def write(con: Connection) -> bool:
+            return (
+                con.execute(sa.delete(draft_table).where(draft_table.c.name == name)).rowcount > 0
+            )
+
+        return self._write(write)
+
+
+def _row_assessment(row: Any) -> StoredAssessment:
+    answers = _stored_json(row.answers, "answers")
+    result = _stored_json(row.result, "result")
+    if not isinstance(answers, dict) or not isinstance(result, dict):
+        raise ValueError("answers or result is not a JSON object")
+    try:
+        taken = dt.datetime.fromisoformat(row.taken_at)
+    except (TypeError, ValueError):
+        raise ValueError(f"taken_at holds {_short(row.taken_at)}, not a time") from None
+    return StoredAssessment(
+        id=row.id, taken_at=taken, level=str(row.level), answers=answers, result=result
+    )
+
+
+def _row_draft(row: Any) -> dict[str, Any]:
+    data = _stored_json(row.data, "data")
+    if not isinstance(data, dict):
+        raise ValueError("data is not a JSON object")
+    return data
+
+
+def _row_plan(row: Any) -> dict[str, Any]:
+    plan = _stored_json(row.plan, "plan")
+    if not isinstance(plan, dict):
+        raise ValueError("plan is not a JSON object")
+    return plan
