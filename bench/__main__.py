@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench import stats
 
-PARTS = ("assess", "batch", "pages", "browser")
+PARTS = ("assess", "batch", "pages", "browser", "paint")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
         "add --with-result for a session with a finished assessment",
     )
     p.add_argument("--with-result", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument(
+        "--app-dir",
+        type=Path,
+        metavar="DIR",
+        help="paint: measure the app in another copy of the project "
+        "(e.g. `git archive HEAD | tar -x -C DIR`) instead of this checkout",
+    )
     p.add_argument("--out", type=Path, help="also write the report (Markdown) to this file")
     return p
 
@@ -73,6 +80,10 @@ def _run_part(part: str, args: argparse.Namespace) -> list[stats.Figure]:
         from bench import pages_bench
 
         return pages_bench.run(repeats=3 if quick else 15, raw=args.raw_apptest)
+    if part == "paint":
+        from bench import paint_bench
+
+        return paint_bench.run(repeats=3 if quick else 15, app_root=args.app_dir or stats.ROOT)
     from bench import browser_bench
 
     return browser_bench.run(
@@ -101,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     lines += [f"- {name}: {value}" for name, value in stats.machine()]
+    if args.app_dir:
+        lines.append(f"- app measured by paint: {args.app_dir.resolve()}")
     print("\n".join(lines), flush=True)
     figures: list[stats.Figure] = []
     failed: list[str] = []

@@ -70,9 +70,9 @@ class _Visitor:
             context.close()
 
 
-def check_path() -> str:
+def check_path(root: Path = ROOT) -> str:
     """The symptom check's address, as app.py sets it (url_path, or the file name)."""
-    text = (ROOT / "app.py").read_text(encoding="utf-8")
+    text = (root / "app.py").read_text(encoding="utf-8")
     call = re.search(r'st\.Page\(\s*"' + re.escape(CHECK_PAGE) + r'"[^)]*\)', text)
     custom = re.search(r'url_path\s*=\s*"([^"]*)"', call.group(0)) if call else None
     return "/" + (custom.group(1) if custom else Path(CHECK_PAGE).stem)

@@ -66,14 +66,22 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
-def start(script: Path, workdir: Path) -> Server:
-    """Run ``streamlit run SCRIPT``; return once healthy, with the cold start time."""
+def start(
+    script: Path, workdir: Path, root: Path = ROOT, extra_env: dict[str, str] | None = None
+) -> Server:
+    """Run ``streamlit run SCRIPT`` in ``root``; return once healthy, with the cold start time.
+
+    ``root`` is the checkout whose ``backcare`` package the app imports: this
+    one by default, or another copy (``python -m bench --app-dir``).
+    ``extra_env`` adds to (or overrides) the environment of the server.
+    """
     port = free_port()
     log = workdir / f"{script.stem}-{port}.log"
     env = {
         **os.environ,
         "BACKCARE_DB_URL": f"sqlite:///{workdir / f'bench-{port}.sqlite'}",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        **(extra_env or {}),
     }
     cmd = [
         sys.executable,
@@ -95,7 +103,7 @@ def start(script: Path, workdir: Path) -> Server:
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + STARTUP_LIMIT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
