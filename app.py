@@ -10,9 +10,16 @@ file name (see `pages.shell.ui.use_app_navigation`), so a custom ``url_path`` wo
 show a "Page not found" box there.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="BackCare", page_icon="🩺", layout="centered")
+from pages.shell import browser_store, theme
+
+#: Our own icon file: a Material icon here would be fetched from an outside font server.
+ICON = Path(__file__).parent / "data" / "illustrations" / "app-icon.png"
+
+st.set_page_config(page_title="BackCare", page_icon=str(ICON), layout="centered")
 
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
@@ -23,4 +30,7 @@ PAGES = [
     st.Page("pages/progress.py", title="Progress", icon=":material/monitoring:"),
 ]
 
-st.navigation(PAGES, position="top").run()
+theme.apply()
+page = st.navigation(PAGES, position="top")
+with browser_store.keep_in_browser():
+    page.run()

@@ -13,7 +13,7 @@ import streamlit as st
 from backcare import present
 from backcare.content import conditions
 from backcare.engine.wording import ContentError
-from pages.shell import ui
+from pages.shell import safe, ui
 
 ui.use_app_navigation(__file__)
 
@@ -38,7 +38,7 @@ def show_explainer(explainer: conditions.Explainer) -> None:
     for section in conditions.layout(explainer):
         st.header(section.heading, anchor=section.key)
         if section.urgent:
-            st.error(section.text, icon="🚨")
+            st.error(section.text, icon=":material/emergency:")
         else:
             st.markdown(section.text)
     ui.emergency_signs()
@@ -70,7 +70,7 @@ def main() -> None:
     try:
         explainers = load_explainers()
     except ContentError as exc:
-        st.error(f"{words['not_loaded']} {exc}")
+        st.error(f"{words['not_loaded']} {safe.error_text(exc)}", icon=":material/error:")
         ui.emergency_signs()
         return
     wanted = st.query_params.get(PARAM)

@@ -16,17 +16,28 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from backcare import ValidationError, planner
+from backcare import ValidationError, planner, present
 from backcare.planner import export as plan_export
 from backcare.planner import library
-from backcare.planner.model import FITNESS, MINUTES_RANGE, WEEKDAYS, WEEKS_RANGE, ProfileError
+from backcare.planner.model import (
+    DEFAULT_SESSION_TIME,
+    FITNESS,
+    MINUTES_RANGE,
+    PREGNANCY_WEEKS_RANGE,
+    WEEKDAYS,
+    WEEKS_RANGE,
+    ProfileError,
+)
 from backcare.planner.model import planner_text as _planner_text
-from pages.shell import ui
+from pages.shell import flow, safe, store, ui
 from pages.shell.state import SessionKey
 
 ui.use_app_navigation(__file__)
 
-QUICK_KEYS = ("age", "pain_now", "osteoporosis", "long_term_steroids", "height_loss")
+#: After these results the person may say a doctor or physio cleared them (spec 6 v2).
+CLEARABLE = ("urgent", "soon")
+#: These results get no plan until the person says they were cleared.
+NO_PLAN_UNTIL_CLEARED = ("urgent",)
 DEFAULT_PROFILE = {
     "days": ["mon", "wed", "fri"],
     "minutes_per_session": 30,
@@ -57,42 +68,12 @@ def _defaults() -> dict[str, Any]:
     return {**DEFAULT_PROFILE, **old}
 
 
-def _quick_answers() -> dict[str, Any] | None:
-    """A few safety questions, asked only when there is no symptom check result."""
-    st.markdown(f"**{words['quick_title']}**")
-    questions = ui.questionnaire().questions
-    found: dict[str, Any] = {}
-    for key in QUICK_KEYS:
-        q = questions[key]
-        if key == "age":
-            found[key] = st.number_input(
-                q.text, min_value=16, max_value=110, value=None, step=1, key=f"plan_q_{key}"
-            )
-        elif key == "pain_now":  # no default: an untouched scale is "not answered", not 0
-            found[key] = st.radio(
-                q.text,
-                list(range(11)),
-                index=None,
-                horizontal=True,
-                help=q.help,
-                key=f"plan_q_{key}",
-            )
-        else:
-            labels = {True: q.yes, False: q.no}
-            found[key] = st.radio(
-                q.text,
-                [True, False],
-                index=None,
-                horizontal=True,
-                format_func=labels.get,
-                key=f"plan_q_{key}",
-            )
-    answered = {k: v for k, v in found.items() if v is not None}
-    return answered if "age" in answered else None
+def _profile_form(level: str, answers: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The profile form; returns the profile when it is sent.
 
-
-def _profile_form(ask: bool) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
-    """The profile form; returns (profile, quick answers) when it is sent."""
+    After an urgent or soon result it offers the "a doctor or physio has checked
+    me" box (spec section 6 v2); when the person is pregnant, the weeks.
+    """
     d = _defaults()
     with st.form("plan_form"):
         st.subheader(words["form_title"])
@@ -125,9 +106,30 @@ def _profile_form(ask: bool) -> tuple[dict[str, Any], dict[str, Any] | None] | N
             format_func=words["equipment_names"].get,
             key="plan_equipment",
         )
-        start = st.date_input(words["start_date"], value=dt.date.today(), key="plan_start")
-        quick = _quick_answers() if ask else None
-        if not st.form_submit_button(words["submit"], type="primary"):
+        start = st.date_input(words["start_date"], value=store.today(), key="plan_start")
+        at = st.time_input(
+            words["session_time"],
+            value=dt.time.fromisoformat(d.get("session_time", DEFAULT_SESSION_TIME)),
+            step=dt.timedelta(minutes=15),
+            key="plan_time",
+        )
+        extra: dict[str, Any] = {}
+        if answers.get("pregnant") is True:
+            extra["pregnancy_weeks"] = st.number_input(
+                words["pregnancy_weeks"],
+                *PREGNANCY_WEEKS_RANGE,
+                value=d.get("pregnancy_weeks"),
+                step=1,
+                key="plan_pregnancy_weeks",
+            )
+        if level in CLEARABLE:
+            extra["cleared"] = st.checkbox(
+                words["cleared"],
+                value=bool(d.get("cleared")),
+                help=words["cleared_help"],
+                key="plan_cleared",
+            )
+        if not st.form_submit_button(words["submit"], type="primary", key="plan_submit"):
             return None
     profile = {
         "days": days,
@@ -136,12 +138,17 @@ def _profile_form(ask: bool) -> tuple[dict[str, Any], dict[str, Any] | None] | N
         "fitness": fitness,
         "equipment": kit,
         "start_date": start.isoformat(),
+        "session_time": at.strftime("%H:%M"),
+        "timezone": store.timezone_name(),
+        **{k: v for k, v in extra.items() if v is not None and v is not False},
     }
-    return profile, quick
+    return profile
 
 
 def _show_refusal(refused: Mapping[str, Any]) -> None:
-    st.error(f"### {words['refused_title']}\n\n{refused['refused']}", icon="🚨")
+    st.error(f"### {words['refused_title']}\n\n{refused['refused']}", icon=":material/emergency:")
+    if refused.get("can_be_cleared"):
+        st.info(words["cleared_hint"], icon=":material/stethoscope:")
     ui.emergency_signs()
 
 
@@ -231,16 +238,23 @@ def _left_out(plan: Mapping[str, Any]) -> None:
     ui.bullet_list([f"**{x.get('name', x['id'])}**: {x['why']}" for x in plan["left_out"]])
 
 
+def _exported(plan: Mapping[str, Any]) -> None:
+    """Remember the plan last put in the calendar, so the next export can cancel
+    the sessions a changed plan no longer has."""
+    st.session_state[SessionKey.EXPORTED_PLAN] = dict(plan)
+
+
 def _downloads(plan: Mapping[str, Any]) -> None:
     st.subheader(words["downloads_title"])
     cols = st.columns(3)
     cols[0].download_button(
         words["download_ics"],
-        data=plan_export.to_ics(plan),
+        data=plan_export.to_ics(plan, previous=st.session_state.get(SessionKey.EXPORTED_PLAN)),
         file_name="backcare-plan.ics",
         mime="text/calendar",
         key="plan_ics",
-        on_click="ignore",
+        on_click=_exported,
+        args=(plan,),
     )
     cols[1].download_button(
         words["download_csv"],
@@ -267,7 +281,7 @@ def show_plan(plan: Mapping[str, Any]) -> None:
     if plan.get("refused"):
         _show_refusal(plan)
         return
-    st.success(words["ready"], icon="✅")
+    st.success(words["ready"], icon=":material/check_circle:")
     if plan.get("changes"):
         st.subheader(words["changes_title"])
         ui.bullet_list([c["why"] for c in plan["changes"]])
@@ -287,35 +301,60 @@ st.title(words["title"])
 ui.not_a_diagnosis()
 st.write(words["intro"])
 
-assessment = st.session_state.get(SessionKey.ASSESSMENT)
-answers = dict(assessment.answers) if assessment is not None else None
-if assessment is not None:
-    st.info(words["using_check"], icon="🩺")
-    refused = planner.refusal(assessment.triage.value)
-    if refused is not None:
-        # An older plan must not look current: the report and Progress read this key.
-        st.session_state[SessionKey.PLAN] = refused.to_dict()
-        _show_refusal(st.session_state[SessionKey.PLAN])
-        st.stop()
-else:
-    st.warning(words["no_check"], icon="ℹ️")
-    st.page_link("pages/symptom_check.py", label=words["start_check"], icon=":material/checklist:")
+assessment = flow.latest_assessment()
+if assessment is not None and assessment.triage.value == "emergency":
+    refused = planner.refusal("emergency")
+    st.session_state[SessionKey.PLAN] = refused.to_dict()
+    ui.level_banner(present.banner(assessment.triage), large=False)
+    _show_refusal(st.session_state[SessionKey.PLAN])
+    st.stop()
 
-sent = _profile_form(ask=assessment is None)
+answers = dict(assessment.answers) if assessment is not None else ui.answers()
+asks = flow.plan_questions(answers)
+if assessment is None or asks:
+    # Spec section 6 (v2): never a plan from untriaged answers. Ask the emergency
+    # and urgent safety questions first, with the same gate as the symptom check.
+    st.warning(
+        words["no_check"] if assessment is None else words["more_questions"], icon=":material/info:"
+    )
+    st.markdown(f"**{words['gate_title']}**")
+    st.write(words["gate_intro"])
+    if st.button(
+        words["gate_button"], key="plan_gate", type="primary", icon=":material/checklist:"
+    ):
+        flow.ask_then_return(asks or ("age",), flow.PLAN_PAGE)
+    st.page_link("pages/symptom_check.py", label=words["start_check"], icon=":material/checklist:")
+    ui.emergency_signs()
+    st.stop()
+
+st.info(words["using_check"], icon=":material/stethoscope:")
+ui.level_banner(present.banner(assessment.triage), large=False)
+level = assessment.triage.value
+sent = _profile_form(level, answers)
 if sent is not None:
-    profile, quick = sent
     try:
-        result = planner.plan(profile, answers if assessment is not None else quick)
+        result = planner.plan(sent, answers, today=store.today(), unknown=flow.dont_know())
     except ProfileError as exc:
         st.error(
             words["bad_profile"]
             + "\n\n"
-            + "\n".join(f"- {field}: {problem}" for field, problem in exc.errors.items())
+            + "\n".join(
+                f"- {safe.plain(field)}: {safe.plain(problem)}"
+                for field, problem in exc.errors.items()
+            ),
+            icon=":material/error:",
         )
     except ValidationError as exc:
-        st.error(words["bad_answers"] + "\n\n" + "\n".join(f"- {e.message()}" for e in exc.errors))
+        st.error(
+            words["bad_answers"]
+            + "\n\n"
+            + "\n".join(f"- {safe.plain(e.message())}" for e in exc.errors),
+            icon=":material/error:",
+        )
     else:
         st.session_state[SessionKey.PLAN] = result.to_dict()
+elif level in NO_PLAN_UNTIL_CLEARED and not st.session_state.get(SessionKey.PLAN):
+    _show_refusal(planner.refusal(level).to_dict())
 
 if st.session_state.get(SessionKey.PLAN):
     show_plan(st.session_state[SessionKey.PLAN])

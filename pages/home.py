@@ -6,11 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from backcare import present
-from backcare.diary.storage import StorageError
-from pages.shell import store, ui
+from pages.shell import flow, ui
 from pages.shell.state import SessionKey
 
 ui.use_app_navigation(__file__)
+flow.restore_session()
 
 words = present.page_text()["home"]
 
@@ -18,32 +18,20 @@ st.title("BackCare")
 st.write(words["intro"])
 
 
-def _latest() -> tuple[str, str | None] | None:
-    """The latest result's level (and when, if saved): this session's, else the last saved."""
-    assessment = st.session_state.get(SessionKey.ASSESSMENT)
-    if assessment is not None:
-        return assessment.triage.value, None
-    try:
-        saved = store.get_store().latest_assessment()
-    except StorageError:
-        return None
-    if saved is None:
-        return None
-    return saved.level, f"{saved.taken_at:%d %B %Y}"
-
-
-latest = _latest()
+latest = st.session_state.get(SessionKey.ASSESSMENT)
 if latest is not None:
-    level, when = latest
     st.subheader(words["latest"])
+    when = flow.saved_on()
     if when:
-        st.caption(f"From {when}.")
-    ui.level_banner(present.banner(level), large=False)
-    if st.session_state.get(SessionKey.ASSESSMENT) is not None:
-        st.page_link("pages/results.py", label="See your full result", icon=":material/assignment:")
+        st.caption(words["latest_when"].format(date=when))
+    ui.level_banner(present.banner(latest.triage), large=False)
+    st.page_link("pages/results.py", label=words["see_result"], icon=":material/assignment:")
+    if st.button(words["start_again"], key="home_start_again", icon=":material/restart_alt:"):
+        flow.start_again()
+        st.rerun()
 
 label = "Start the symptom check" if not ui.answers() else "Carry on with the symptom check"
-if st.button(label, type="primary", icon=":material/checklist:"):
+if st.button(label, key="home_start", type="primary", icon=":material/checklist:"):
     st.switch_page("pages/symptom_check.py")
 
 ui.emergency_signs()

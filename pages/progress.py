@@ -7,83 +7,91 @@ st.dataframe (plain text), never as Markdown or HTML.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from backcare.diary import entries as diary
 from backcare.diary import trends
+from pages.shell import browser_store, exports, flow, ui
 from pages.shell import store as store_mod
-from pages.shell import ui
 from pages.shell.state import SessionKey
 
 ui.use_app_navigation(__file__)
+flow.restore_session()
 
 words = trends.wording()["page"]
 store = store_mod.store_or_stop()
-today = dt.date.today()
+today = store_mod.today()
 
 
 st.title(words["title"])
 if SessionKey.PROGRESS_FLASH in st.session_state:
     st.success(st.session_state.pop(SessionKey.PROGRESS_FLASH))
 st.write(words["intro"])
-if store_mod.session_mode():
-    st.info(words["session_note"], icon=":material/info:")
+browser_store.render_browser_storage_panel()
 
 entries = store.entries()
 names = diary.exercise_names()
-todays = next((e for e in entries if e.date == today), None)
+PAIN_SCALE = list(range(diary.PAIN_MIN, diary.PAIN_MAX + 1))
 
-# ---- quick log: every field has a sensible default, so a day takes a few taps
+# ---- log a day: the date picked first; the form then shows that day's entry, or a blank one
 st.subheader(words["log_title"])
-if todays:
-    st.caption(words["already"])
-last = todays or (entries[-1] if entries else None)
-with st.form("log_day", clear_on_submit=False):
-    day = st.date_input(words["day"], value=today, max_value=today, key="log_date")
-    left, right = st.columns(2)
-    pain_now = left.slider(
-        words["pain_now"], 0, 10, last.pain_now if last else 0, key="log_pain_now"
+day = st.date_input(words["day"], value=today, max_value=today, key="log_date")
+shown = next((e for e in entries if e.date == day), None)
+if shown:
+    st.caption(words["already"].format(date=f"{day:%d %B %Y}"))
+# Widget keys carry the date, so each day starts from its own entry (or blank), never
+# from the day shown before.
+k = day.isoformat()
+with st.form(f"log_day_{k}", clear_on_submit=False):
+    pain_now = st.segmented_control(
+        words["pain_now"],
+        PAIN_SCALE,
+        default=shown.pain_now if shown else None,
+        key=f"log_pain_now_{k}",
     )
-    pain_worst = right.slider(
-        words["pain_worst"], 0, 10, last.pain_worst if last else 0, key="log_pain_worst"
+    pain_worst = st.segmented_control(
+        words["pain_worst"],
+        PAIN_SCALE,
+        default=shown.pain_worst if shown else None,
+        key=f"log_pain_worst_{k}",
     )
     left, right = st.columns(2)
     minutes = left.number_input(
         words["active_minutes"],
         0,
         diary.MINUTES_MAX,
-        todays.active_minutes if todays else 0,
+        shown.active_minutes if shown else 0,
         step=5,
-        key="log_minutes",
+        key=f"log_minutes_{k}",
     )
     leg_pain = right.toggle(
-        words["leg_pain"], value=last.leg_pain if last else False, key="log_leg_pain"
+        words["leg_pain"], value=shown.leg_pain if shown else False, key=f"log_leg_pain_{k}"
     )
     sleep = st.segmented_control(
         words["sleep"],
         list(diary.SLEEP_CHOICES),
         format_func=words["sleep_choices"].get,
-        default=todays.sleep if todays else None,
-        key="log_sleep",
+        default=shown.sleep if shown else None,
+        key=f"log_sleep_{k}",
     )
     done = st.multiselect(
         words["exercises"],
         list(names),
         format_func=names.get,
-        default=list(todays.exercises) if todays else [],
-        key="log_exercises",
+        default=list(shown.exercises) if shown else [],
+        key=f"log_exercises_{k}",
     )
     notes = st.text_area(
         words["notes"],
-        value=todays.notes if todays else "",
+        value=shown.notes if shown else "",
         max_chars=diary.NOTES_MAX,
-        key="log_notes",
+        key=f"log_notes_{k}",
     )
-    submitted = st.form_submit_button(words["save"], type="primary")
+    submitted = st.form_submit_button(words["save"], type="primary", key=f"log_save_{k}")
 
-if submitted:
+if submitted and (pain_now is None or pain_worst is None):
+    st.error(words["pain_needed"], icon=":material/error:")
+elif submitted:
     entry, errors = diary.check_entry(
         {
             "date": day,
@@ -94,18 +102,19 @@ if submitted:
             "leg_pain": leg_pain,
             "sleep": sleep,
             "notes": notes,
-        }
+        },
+        today=today,
     )
     if errors:
-        st.error(words["not_saved"])
+        st.error(words["not_saved"], icon=":material/error:")
         st.code("\n".join(e.message() for e in errors), language=None)
     else:
         try:
             store.save_entry(entry)
         except store_mod.StorageError as exc:
-            st.error(str(exc))
+            store_mod.show_storage_error(exc)
         else:
-            st.success(words["saved"].format(date=entry.date.isoformat()))
+            st.success(words["saved"].format(date=f"{entry.date:%d %B %Y}"))
             entries = store.entries()
 
 # ---- trend and charts
@@ -156,19 +165,16 @@ right.download_button(
 )
 with st.form("import_diary", clear_on_submit=True):
     upload = st.file_uploader(words["import_file"], type=["csv", "json"], key="import_file")
-    load = st.form_submit_button(words["import_button"])
+    load = st.form_submit_button(words["import_button"], key="import_submit")
 if load and upload is not None:
     try:
-        loaded = diary.parse_file(upload.name, upload.getvalue().decode("utf-8-sig"))
+        loaded = diary.parse_file(upload.name, upload.getvalue(), today=today)
         count = store.save_entries(loaded)
-    except UnicodeDecodeError:
-        st.error(words["import_failed"])
-        st.code("file: is not UTF-8 text", language=None)
     except diary.DiaryError as exc:
         st.error(words["import_failed"])
         st.code("\n".join(e.message() for e in exc.errors[:30]), language=None)
     except store_mod.StorageError as exc:
-        st.error(str(exc))
+        store_mod.show_storage_error(exc)
     else:
         st.session_state[SessionKey.PROGRESS_FLASH] = words["imported"].format(count=count)
         st.rerun()  # redraw the charts above with the loaded days
@@ -176,16 +182,8 @@ if load and upload is not None:
 # ---- the report for a doctor
 st.subheader(words["report_title"])
 st.write(words["report_intro"])
-latest = stored[-1] if stored else None
-session_result = st.session_state.get(SessionKey.ASSESSMENT)
-if session_result is not None:
-    store_mod.report_download(
-        session_result, st.session_state.get(SessionKey.ANSWERS), key="progress_report"
-    )
-else:
-    store_mod.report_download(
-        latest.result if latest else None,
-        latest.answers if latest else None,
-        key="progress_report",
-        taken_at=latest.taken_at if latest else None,
-    )
+latest = flow.latest_assessment()
+exports.report_section(latest, latest.answers if latest else None, key="progress_report")
+if latest is not None:
+    exports.fhir_download(latest, key="progress_fhir")
+    exports.clinician_summary_block(latest)

@@ -1,8 +1,10 @@
 """Results: the level and what to do now, why, the patterns, scores and safety net.
 
-Layout only: `backcare.present.result_view` turns the Assessment into text.
-The banner is the first thing on the page; for an emergency it is a large red
-box. Every banner has its icon and words, so colour is never the only signal.
+Layout only: `backcare.present.result_view` turns the Assessment into text,
+laid out per level (spec section 2 v2). An emergency shows the instruction, the
+number to call and only the emergency reasons first; everything else follows
+under "Also tell the doctor". Every banner has its icon and words, so colour is
+never the only signal.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ import streamlit as st
 
 from backcare import present
 from backcare.answers_io import FILE_NAME, MIME, dump_answers, to_jsonable
-from pages.shell import store, ui
+from pages.shell import exports, flow, store, ui
 from pages.shell.state import SessionKey
 
 ui.use_app_navigation(__file__)
+flow.restore_session()
 
 words = present.page_text()["results"]
+level_words = present.page_text()["result_levels"]
 q = ui.questionnaire()
 
 
@@ -25,30 +29,44 @@ def _load_section() -> None:
     st.subheader("Load saved answers")
     st.write(words["load_intro"])
     loaded = ui.load_answers_file("Choose a BackCare answers file (.json)", key="results_upload")
-    if loaded is None:
-        return
-    ui.replace_answers(loaded)
-    result = present.try_assess(ui.answers())  # what is kept: moot follow-ups are dropped
-    if result is not None and not present.questions_to_ask_before_result(q, result):
-        st.session_state[SessionKey.ASSESSMENT] = result
-        st.toast(words["loaded"], icon="✅")
-        st.rerun()
-    # Safety questions are missing: ask them on the symptom check before any result.
-    gate = present.questions_to_ask_before_result(q, result) if result else ()
-    st.session_state[SessionKey.GATE_KEYS] = tuple(g.key for g in gate)
-    st.session_state[SessionKey.STEP] = len(q.steps) if gate else 0
-    st.switch_page("pages/symptom_check.py")
+    if loaded is not None:
+        flow.open_answers(loaded)
 
 
-def _start_over() -> None:
-    ui.replace_answers({})
-    st.session_state[SessionKey.STEP] = 0
+def _reasons(reasons: tuple[present.ReasonView, ...]) -> None:
+    for reason in reasons:
+        st.markdown(f"- {reason.text}")
+        for quote in reason.because:
+            st.caption(f"You said: {quote.line()}")
+
+
+def _patterns(patterns: tuple[present.PatternView, ...]) -> None:
+    for pattern in patterns:
+        with st.container(border=True):
+            st.markdown(f"**{pattern.name}** · {pattern.strength_label}")
+            st.write(pattern.summary)
+            if pattern.because:
+                st.caption("Your answers that fit: " + "; ".join(a.line() for a in pattern.because))
+            st.page_link(
+                present.CONDITIONS_PAGE,
+                label=f"Read about: {pattern.name}",
+                icon=":material/menu_book:",
+                query_params=pattern.link_params,
+            )
+
+
+def _scores(view: present.ResultView) -> None:
+    st.subheader("Your scores")
+    for row in view.scores:
+        st.markdown(f"**{row.label}:** {row.value}")
+        if row.note:
+            st.caption(row.note)
 
 
 assessment = st.session_state.get(SessionKey.ASSESSMENT)
 if assessment is None:
     st.title("Your result")
-    st.info(words["no_result"], icon="ℹ️")
+    st.info(words["no_result"], icon=":material/info:")
     st.page_link(
         "pages/symptom_check.py", label="Start the symptom check", icon=":material/checklist:"
     )
@@ -61,51 +79,60 @@ current = ui.answers()
 if present.answers_changed(current, assessment):
     fresh = present.live_emergency(current)
     if fresh is not None:
-        ui.emergency_box(fresh)
-    st.warning(words["changed"], icon="✏️")
+        ui.emergency_box(fresh, key="emergency_changed")
+    st.warning(words["changed"], icon=":material/edit:")
     st.page_link("pages/symptom_check.py", label=words["finish_check"], icon=":material/checklist:")
 
-view = present.result_view(q, assessment)
-ui.level_banner(view.banner)
-st.title("Your result")
-ui.not_a_diagnosis()
-
-st.subheader(words["reasons_intro"])
-if view.reasons:
-    for reason in view.reasons:
-        st.markdown(f"- {reason.text}")
-        for quote in reason.because:
-            st.caption(f"You said: {quote.line()}")
+view = present.result_view(q, assessment, flow.dont_know())
+if view.emergency:
+    ui.emergency_box(assessment, key="emergency_result")
 else:
-    st.write(words["no_reasons"])
+    ui.level_banner(view.banner)
+st.title("Your result")
+
+if not view.emergency:
+    st.subheader(words["reasons_intro"])
+    if view.reasons:
+        _reasons(view.reasons)
+    else:
+        st.write(words["no_reasons"])
+    st.subheader(level_words["meanwhile_title"])
+    ui.bullet_list(view.meanwhile)
+if view.dont_know:
+    st.warning(
+        level_words["dont_know_intro"]
+        + "\n\n"
+        + "\n".join(f"- {u.question}" for u in view.dont_know),
+        icon=":material/help:",
+    )
 if view.unanswered:
     st.warning(
         words["unanswered"] + "\n\n" + "\n".join(f"- {u.question}" for u in view.unanswered),
-        icon="❓",
+        icon=":material/help:",
     )
+ui.not_a_diagnosis()
 
-st.subheader("What your answers look like")
-st.write(words["patterns_intro"])
-if not view.patterns:
+if view.patterns:
+    st.subheader("What your answers look like")
+    st.write(words["patterns_intro"])
+    _patterns(view.patterns)
+elif not view.emergency:
+    st.subheader("What your answers look like")
     st.write(words["no_patterns"])
-for pattern in view.patterns:
-    with st.container(border=True):
-        st.markdown(f"**{pattern.name}** · {pattern.strength_label}")
-        st.write(pattern.summary)
-        if pattern.because:
-            st.caption("Your answers that fit: " + "; ".join(a.line() for a in pattern.because))
-        st.page_link(
-            present.CONDITIONS_PAGE,
-            label=f"Read about: {pattern.name}",
-            icon=":material/menu_book:",
-            query_params=pattern.link_params,
-        )
 
-st.subheader("Your scores")
-for row in view.scores:
-    st.markdown(f"**{row.label}:** {row.value}")
-    if row.note:
-        st.caption(row.note)
+if view.emergency:
+    st.subheader(level_words["also_tell_title"])
+    st.write(level_words["also_tell_intro"])
+    _reasons(view.also_tell)
+    _patterns(view.also_tell_patterns)
+    _scores(view)
+else:
+    _scores(view)
+
+if view.after_rule_out:
+    st.subheader(level_words["ruled_out_title"])
+    st.write(level_words["ruled_out_intro"])
+    _patterns(view.after_rule_out)
 
 st.subheader("If things change")
 ui.bullet_list(view.safety_net)
@@ -122,10 +149,11 @@ st.download_button(
     file_name=FILE_NAME,
     mime=MIME,
     icon=":material/download:",
+    key="download_answers",
 )
-store.report_download(assessment, answers)
+exports.clinician_exports(assessment, answers)
 _load_section()
 st.divider()
-if st.button("Start over", icon=":material/restart_alt:"):
-    _start_over()
+if st.button("Start again", key="start_again", icon=":material/restart_alt:"):
+    flow.start_again()
     st.switch_page("pages/symptom_check.py")

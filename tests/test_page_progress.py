@@ -33,7 +33,7 @@ def progress(at: AppTest | None = None) -> AppTest:
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'progress.sqlite'}"
     monkeypatch.setenv("BACKCARE_DB_URL", url)
-    monkeypatch.delenv("BACKCARE_STORAGE", raising=False)
+    monkeypatch.setenv("BACKCARE_STORAGE", "file")  # AppTest is no local browser: say so
     return url
 
 
@@ -158,7 +158,7 @@ def test_a_damaged_database_shows_a_message_and_is_kept(tmp_path, monkeypatch):
     bad = tmp_path / "bad.sqlite"
     bad.write_bytes(b"garbage" * 50)
     monkeypatch.setenv("BACKCARE_DB_URL", f"sqlite:///{bad}")
-    monkeypatch.delenv("BACKCARE_STORAGE", raising=False)
+    monkeypatch.setenv("BACKCARE_STORAGE", "file")
     at = AppTest.from_file(APP, default_timeout=30)
     at.run()
     at.switch_page(PAGE)

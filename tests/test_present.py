@@ -7,6 +7,7 @@ from hypothesis import given, settings
 
 from backcare import Level, assess, present
 from backcare.content.questionnaire import load as load_questionnaire
+from backcare.engine.patterns import display_rows
 from backcare.engine.scores import PSYCHOSOCIAL_LABEL
 from backcare.engine.wording import level_text, pattern_text, triage_text
 from tests.helpers import load_vignettes
@@ -37,13 +38,10 @@ def test_banner_says_the_level_in_words_and_icon_not_colour_alone(level: str, ki
     b = present.banner(level)
     text = level_text(level)
     assert b.kind == kind
-    assert (b.icon, b.title, b.headline, b.action) == (
-        text.icon,
-        text.title,
-        text.headline,
-        text.action,
-    )
-    assert b.icon and b.title and b.action
+    assert (b.title, b.headline, b.action) == (text.title, text.headline, text.action)
+    # A Material icon from Streamlit's own font: an emoji shows as a box without an emoji font.
+    assert b.icon.startswith(":material/") and b.icon.endswith(":")
+    assert b.title and b.action
 
 
 def test_banner_icons_and_titles_differ_between_levels() -> None:
@@ -72,10 +70,44 @@ def test_no_live_emergency_when_all_warning_answers_are_no() -> None:
 
 
 def test_self_care_asks_every_applicable_unanswered_safety_question() -> None:
+    """P11 was written for v1: the v2 safety questions it never answered are asked too."""
     result = assess(VIGNETTES["P11"]["answers"])
     assert result.triage is Level.SELF_CARE
     asked = [q.key for q in present.questions_to_ask_before_result(Q, result)]
-    assert asked == ["leg_pain"]
+    expected = [
+        k
+        for k in Q.questions
+        if k in set(result.unanswered_safety_questions) | set(result.open_safety_questions)
+        and Q.questions[k].applies(result.answers)
+    ]
+    assert asked == expected
+    assert "leg_pain" in asked and "fainting" in asked
+
+
+def test_dont_know_answers_are_not_asked_again() -> None:
+    result = assess(VIGNETTES["P11"]["answers"])
+    asked = {q.key for q in present.questions_to_ask_before_result(Q, result)}
+    left = present.questions_to_ask_before_result(Q, result, frozenset({"fainting", "leg_pain"}))
+    assert {q.key for q in left} == asked - {"fainting", "leg_pain"}
+
+
+@pytest.mark.parametrize("vignette", ["P07", "P08", "P09", "P05"])
+def test_every_level_below_emergency_asks_its_open_questions(vignette: str) -> None:
+    """Spec section 2 (v2): open questions before ANY result below emergency."""
+    answers = {
+        k: v
+        for k, v in VIGNETTES[vignette]["answers"].items()
+        if k not in ("fever", "cancer_history")
+    }
+    answers.pop("feels_unwell", None)
+    result = assess(answers)
+    assert result.triage is not Level.EMERGENCY
+    asked = {q.key for q in present.questions_to_ask_before_result(Q, result)}
+    applicable_open = {
+        k for k in result.open_safety_questions if Q.questions[k].applies(result.answers)
+    }
+    assert applicable_open <= asked
+    assert {"fever", "feels_unwell"} & applicable_open
 
 
 def test_follow_up_that_does_not_apply_is_not_asked() -> None:
@@ -129,13 +161,91 @@ def test_result_view_for_every_public_vignette(vignette: dict) -> None:
     result = assess(vignette["answers"])
     view = present.result_view(Q, result)
     assert view.banner.level is result.triage
-    assert [p.id for p in view.patterns] == [p.id for p in result.patterns]
-    for p in view.patterns:
+    rows = display_rows(result.patterns)
+    shown = [*view.patterns, *view.also_tell_patterns]
+    assert [p.id for p in shown] == [r.id for r in rows if not r.after_ruling_out]
+    assert [p.id for p in view.after_rule_out] == [r.id for r in rows if r.after_ruling_out]
+    for p in (*shown, *view.after_rule_out):
         assert p.name == pattern_text()[p.id].name
         assert p.link_params == {present.CONDITION_PARAM: p.id}
-    assert [r.text for r in view.reasons] == [r.text for r in result.reasons]
-    assert view.safety_net == triage_text().safety_net
+    texts = [r.text for r in (*view.reasons, *view.also_tell)]
+    assert texts == [r.text for r in result.reasons]
     assert view.not_a_diagnosis == triage_text().not_a_diagnosis
+    if view.emergency:
+        assert all(r.level is Level.EMERGENCY for r in view.reasons)
+        assert all(p.serious for p in view.patterns)
+        assert view.meanwhile == ()
+        assert not any("6 weeks" in line for line in view.safety_net)
+    else:
+        assert view.meanwhile and view.also_tell == ()
+
+
+def test_emergency_puts_lower_reasons_under_also_tell_the_doctor() -> None:
+    """P19 (very unwell, one leg weak) is an emergency; the GP-level reasons wait below."""
+    answers = {**VIGNETTES["P19"]["answers"], "duration_weeks": 8}
+    result = assess(answers)
+    view = present.result_view(Q, result)
+    assert view.emergency
+    assert view.also_tell and all(r.level is not Level.EMERGENCY for r in view.also_tell)
+
+
+def test_one_condition_one_row_for_a_fracture() -> None:
+    """P06 (osteoporosis, slipped on a step): one break row, strain only after ruling it out."""
+    result = assess(VIGNETTES["P06"]["answers"])
+    assert {"fracture", "osteoporotic_fracture"} <= {p.id for p in result.patterns}
+    view = present.result_view(Q, result)
+    shown = [p.id for p in view.patterns]
+    assert shown.count("fracture") + shown.count("osteoporotic_fracture") == 1
+    assert "muscle_strain" not in shown
+
+
+@pytest.mark.parametrize(
+    ("locale", "number"),
+    [
+        ("en-GB", "999"),
+        ("en_GB", "999"),
+        ("en-US", "911"),
+        ("fr-CA", "911"),
+        ("de-DE", "112"),
+        ("en", "112"),
+        (None, "112"),
+        ("", "112"),
+    ],
+)
+def test_emergency_number_follows_the_locale_and_all_are_listed(locale, number) -> None:
+    call = present.emergency_call(locale)
+    assert call.primary.number == number and call.primary.tel == f"tel:{number}"
+    assert [n.number for n in call.numbers] == ["999", "911", "112"]
+
+
+@pytest.mark.parametrize(
+    ("weeks", "key"),
+    [(None, "unknown"), (0.5, "not_yet"), (5.9, "not_yet"), (6, "passed"), (10, "passed")],
+)
+def test_the_six_weeks_line_adapts_to_the_duration(weeks, key) -> None:
+    answers = {"age": 34, **({"duration_weeks": weeks} if weeks is not None else {})}
+    lines = present.safety_net(assess(answers))
+    words = present.page_text()["six_weeks"]
+    expected = words[key].format(weeks=f"{weeks:g}") if key == "passed" else words[key]
+    assert expected in lines
+    assert sum("6 weeks" in line or "long enough" in line for line in lines) == 1
+
+
+def test_the_34_year_old_at_10_weeks_gets_advice_for_meanwhile() -> None:
+    """Issue 11: worried, 10 weeks in: told the pain has lasted long enough, and what to do."""
+    answers = {"age": 34, "duration_weeks": 10, "catastrophising": True, "worry": True}
+    result = assess(answers)
+    view = present.result_view(Q, result)
+    assert result.triage is Level.SOON
+    words = present.page_text()["meanwhile"]
+    assert words["worry"] in view.meanwhile and words["long_lasting"] in view.meanwhile
+    assert not any("not better in 6 weeks" in line for line in view.safety_net)
+
+
+def test_dont_know_answers_are_named_in_the_result() -> None:
+    result = assess({"age": 40, "duration_weeks": 1})
+    view = present.result_view(Q, result, frozenset({"fever", "fainting"}))
+    assert [q.key for q in view.dont_know] == [k for k in Q.questions if k in {"fever", "fainting"}]
 
 
 def test_reasons_quote_the_answers_in_the_words_the_person_saw() -> None:

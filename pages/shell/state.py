@@ -23,7 +23,15 @@ class SessionKey(StrEnum):
     STORE = "_backcare_store"  # this session's private store
     SAVED_ASSESSMENT = "_backcare_saved_assessment"  # the assessment already saved
     PLAN = "plan"  # the latest plan built
+    DONT_KNOW = "dont_know"  # safety questions answered "I don't know" (asked, left open)
+    EMERGENCY_ACK = "emergency_ack"  # emergency rule ids the person said they got help for
+    EXPORTED_PLAN = "exported_plan"  # the plan last exported to the calendar
+    RETURN_TO = "return_to"  # the page to go back to after the safety questions
+    RESTORED = "_restored"  # answers and result were read back from storage this session
+    BROWSER_SYNC = "_backcare_browser_sync"  # the browser-kept copy's state (browser_store)
 
 
 #: Widget keys of questions: this prefix and the answer key (``q_age``).
 WIDGET_PREFIX = "q_"
+#: The extra option of a safety question asked before a result.
+DONT_KNOW = "__dont_know__"

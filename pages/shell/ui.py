@@ -8,6 +8,7 @@ label, and colour is never the only signal (each alert has an icon and words).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,19 @@ import streamlit as st
 
 from backcare import present
 from backcare.answers_io import AnswersFileError, load_answers
-from backcare.content.questionnaire import Question, Questionnaire
+from backcare.content.questionnaire import (
+    Checklist,
+    Question,
+    Questionnaire,
+    checklist_ticked,
+    none_text,
+    ticks,
+)
 from backcare.content.questionnaire import load as load_questionnaire
 from backcare.engine.answers import Kind
 from backcare.engine.wording import triage_text
-from pages.shell.state import WIDGET_PREFIX, SessionKey
+from pages.shell import safe
+from pages.shell.state import DONT_KNOW, WIDGET_PREFIX, SessionKey
 
 #: Session-state keys shared with other pages (see the shared contract).
 
@@ -89,13 +98,53 @@ def level_banner(banner: present.Banner, *, large: bool = True) -> None:
     )
 
 
-def emergency_box(assessment) -> None:
-    """The big red box shown as soon as the answers reach emergency."""
+def emergency_call() -> present.EmergencyCall:
+    """The emergency numbers, the first one chosen from the browser's language setting."""
+    return present.emergency_call(st.context.locale)
+
+
+def call_links() -> None:
+    """The emergency number as a large tap-to-call link, then every number we list."""
+    call = emergency_call()
+    words = present.page_text()["emergency"]
+    label = words["call_link"].format(number=call.primary.number)
+    st.markdown(f"### [:material/call: {label}]({call.primary.tel})")
+    others = " · ".join(f"[{n.number}]({n.tel}) ({n.where})" for n in call.numbers)
+    st.markdown(f"{words['numbers_intro']} {others}")
+    st.caption(words["call_hint"])
+
+
+def emergency_box(assessment, *, key: str = "emergency_box") -> None:
+    """The red box with the instruction, the number to call and the emergency reasons.
+
+    Drawn in a keyed container so `focus_and_announce` can move focus to it.
+    """
     b = present.banner(assessment.triage)
-    reasons = "\n".join(f"- {r.text}" for r in assessment.reasons if r.level is assessment.triage)
-    ALERTS[b.kind](
-        f"## {b.title}: {b.headline}\n\n**{triage_text().emergency_action}**\n\n{reasons}",
-        icon=b.icon,
+    reasons = [r.text for r in assessment.reasons if r.level is assessment.triage]
+    words = present.page_text()["emergency"]
+    with st.container(key=key):
+        ALERTS[b.kind](
+            f"## {words['title']}\n\n**{triage_text().emergency_action}**",
+            icon=b.icon,
+        )
+        call_links()
+        if reasons:
+            st.markdown(f"**{words['why']}**")
+            bullet_list(reasons)
+    focus_and_announce(key)
+
+
+def focus_and_announce(key: str) -> None:
+    """Scroll a keyed container into view, move keyboard focus to it, and have screen
+    readers announce it (role=alert). Our own inline script; nothing is loaded."""
+    st.html(
+        "<script>(function(){let n=0;function go(){"
+        f"const el=document.querySelector('.st-key-{key}');"
+        "if(!el){if(n++<50)setTimeout(go,40);return;}"
+        "el.setAttribute('role','alert');el.setAttribute('aria-live','assertive');"
+        "el.setAttribute('tabindex','-1');"
+        "el.scrollIntoView({block:'start'});el.focus({preventScroll:true});}go();})();</script>",
+        unsafe_allow_javascript=True,
     )
 
 
@@ -109,7 +158,7 @@ def emergency_signs() -> None:
 
 
 def not_a_diagnosis() -> None:
-    st.info(triage_text().not_a_diagnosis, icon="ℹ️")
+    st.info(triage_text().not_a_diagnosis, icon=":material/info:")
 
 
 def bullet_list(items: tuple[str, ...] | list[str]) -> None:
@@ -153,14 +202,29 @@ def widget_key(q: Question) -> str:
     return WIDGET_PREFIX + q.key
 
 
-def question(q: Question, current: Any) -> Any:
+#: What a list question returns when "None of these" is ticked (an empty list is
+#: "nothing picked yet", which is not an answer).
+NONE_OF_THESE: tuple[str, ...] = ()
+
+
+def dont_know_label() -> str:
+    return present.page_text()["result_levels"]["dont_know_option"]
+
+
+def question(q: Question, current: Any, *, dont_know: bool = False) -> Any:
     """Ask one question; return its answer (None = not answered, never "No").
 
     The widget's state is seeded from the stored answers, so answers survive
     step and page switches. Yes/No and single-choice questions start with no
-    option picked, so "not answered" stays distinct from "No".
+    option picked, so "not answered" stays distinct from "No". With
+    ``dont_know`` (safety questions asked before a result) the person may also
+    pick "I don't know": the answer is then `DONT_KNOW`, never a guess.
     """
     key = widget_key(q)
+    radio = q.kind in (Kind.BOOL, Kind.CHOICE) or _is_small_integer(q)
+    if current == DONT_KNOW and not radio:
+        st.session_state.setdefault(f"{key}_dont_know", True)
+        current = None
     if key not in st.session_state:
         st.session_state[key] = list(current or []) if q.kind is Kind.MULTI else current
     st.markdown(f"**{q.text}**")
@@ -169,11 +233,20 @@ def question(q: Question, current: Any) -> Any:
     common = {"key": key, "label_visibility": "collapsed"}
     if q.kind is Kind.MULTI:
         options, labels = _options(q)
-        return st.multiselect(
+        picked = st.multiselect(
             q.text, options, format_func=labels.get, placeholder="Pick all that apply", **common
         )
-    if q.kind in (Kind.BOOL, Kind.CHOICE) or _is_small_integer(q):
+        if q.none and not picked:
+            none_key = f"{key}_none"
+            if none_key not in st.session_state:
+                st.session_state[none_key] = current == [] or current == ()
+            if st.checkbox(q.none, key=none_key):
+                return NONE_OF_THESE
+        return _dont_know_box(q, picked) if dont_know else picked
+    if radio:
         options, labels = _options(q)
+        if dont_know:
+            options, labels = [*options, DONT_KNOW], {**labels, DONT_KNOW: dont_know_label()}
         return st.radio(
             q.text,
             options,
@@ -194,7 +267,72 @@ def question(q: Question, current: Any) -> Any:
     )
     if q.unit:
         st.caption(q.unit.capitalize())
-    return value
+    return _dont_know_box(q, value) if dont_know else value
+
+
+def _dont_know_box(q: Question, value: Any) -> Any:
+    """A tick box "I don't know" under a list or number question asked before a result."""
+    ticked = st.checkbox(dont_know_label(), key=f"{widget_key(q)}_dont_know")
+    return DONT_KNOW if ticked and not value else value
+
+
+# --- checklists ("Do any of these apply?") ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ticked:
+    """What a checklist's boxes say: the ticked box ids, "none of these", "I don't know"."""
+
+    boxes: frozenset[str]
+    none_apply: bool
+    dont_know: bool = False
+
+
+def _box_key(prefix: str, item: Checklist, box: str) -> str:
+    return f"{prefix}{item.id}__{box}"
+
+
+def checklist_state(item: Checklist, answers: dict[str, Any], prefix: str) -> Ticked | None:
+    """The boxes as the widgets hold them now (None before they were drawn this session)."""
+    none_key = _box_key(prefix, item, "none")
+    if none_key not in st.session_state:
+        return None
+    boxes = frozenset(
+        t.id for t in ticks(item, answers) if st.session_state.get(_box_key(prefix, item, t.id))
+    )
+    return Ticked(
+        boxes,
+        bool(st.session_state.get(none_key)),
+        bool(st.session_state.get(_box_key(prefix, item, "dont_know"))),
+    )
+
+
+def checklist(
+    item: Checklist, answers: dict[str, Any], prefix: str, *, dont_know: bool = False
+) -> Ticked:
+    """Draw a checklist: a box per sign, then "None of these" (and "I don't know").
+
+    A box left unticked is "no" only when "None of these" is ticked; a missing
+    answer is never read as "no". The boxes start from the stored answers.
+    """
+    ticked, none_apply = checklist_ticked(item, answers)
+    st.markdown(f"**{item.text}**")
+    if item.help:
+        st.caption(item.help)
+    for t in ticks(item, answers):
+        key = _box_key(prefix, item, t.id)
+        if key not in st.session_state:
+            st.session_state[key] = t.id in ticked
+        st.checkbox(t.label, key=key, help=t.note or None)
+    now = checklist_state(item, answers, prefix)
+    boxes = now.boxes if now is not None else ticked
+    none_key = _box_key(prefix, item, "none")
+    if none_key not in st.session_state:
+        st.session_state[none_key] = none_apply
+    st.checkbox(none_text(item, boxes), key=none_key)
+    if dont_know:
+        st.checkbox(dont_know_label(), key=_box_key(prefix, item, "dont_know"))
+    return checklist_state(item, answers, prefix) or Ticked(boxes, none_apply)
 
 
 # --- body map ---------------------------------------------------------------
@@ -203,8 +341,10 @@ def question(q: Question, current: Any) -> Any:
 #: "none" shapes are outline only (head, arms) and cannot be picked.
 BODY_SHAPES: tuple[tuple[str, float, float, float, float], ...] = (
     ("none", 43, 57, 0, 14),
-    ("none", 24, 33, 18, 62),
-    ("none", 67, 76, 18, 62),
+    ("none", 18, 27, 18, 62),
+    ("none", 73, 82, 18, 62),
+    ("side", 28, 33.5, 34, 60),
+    ("side", 66.5, 72, 34, 60),
     ("upper_back", 34, 66, 17, 47),
     ("lower_back", 34, 66, 47, 64),
     ("buttock", 34, 49.5, 64, 78),
@@ -221,7 +361,7 @@ BODY_MAP_ALT = (
     "it away. The list above shows what you picked."
 )
 #: Where each region's name is written (right of the body), by its y centre.
-LABEL_X = 80
+LABEL_X = 86
 
 
 def body_map_data(areas: list[str], labels: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -237,7 +377,7 @@ def body_map_data(areas: list[str], labels: dict[str, str]) -> tuple[pd.DataFram
                 "region": region,
                 "x": LABEL_X,
                 "y": float((part["y"].mean() + part["y2"].mean()) / 2),
-                "text": mark + label,
+                "text": mark + label.split(",")[0],
                 "picked": region in areas,
             }
         )
@@ -321,7 +461,10 @@ def load_answers_file(label: str, key: str) -> dict[str, Any] | None:
     try:
         loaded = load_answers(uploaded.getvalue())
     except AnswersFileError as exc:
-        st.error(f"We could not load {uploaded.name}. {exc}", icon="⚠️")
+        st.error(
+            f"We could not load {safe.plain(uploaded.name)}. {safe.error_text(exc)}",
+            icon=":material/error:",
+        )
         return None
     if st.session_state.get(done) == uploaded.file_id:
         return None
