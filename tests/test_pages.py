@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from backcare import present
+from backcare.content.questionnaire import Checklist, checklist_ticked, ticks
 from backcare.content.questionnaire import load as load_questionnaire
 from backcare.engine.wording import level_text, triage_text
 from pages.shell.state import WIDGET_PREFIX, SessionKey
@@ -25,6 +27,29 @@ ALL_PAGES = [*PAGES, "pages/conditions.py", "pages/exercise_plan.py", "pages/pro
 VIGNETTES = {v["id"]: v for v in load_vignettes()}
 #: Enough Next presses for every step plus the safety-question step, and then some.
 MAX_STEPS = len(load_questionnaire().steps) + 3
+
+
+#: The v2 questions that the v1 vignettes never answered, answered calmly ("no").
+CALM_V2 = {
+    "anticoagulant": False,
+    "diabetes": False,
+    "known_aneurysm": False,
+    "pregnant": False,
+    "fainting": False,
+    "pulsing_in_abdomen": False,
+    "abdominal_pain": False,
+    "pain_in_waves": False,
+    "rash": False,
+    "urine_symptoms": [],
+    "getting_worse": False,
+    "spa_features": [],
+}
+Q = load_questionnaire()
+
+
+def full(vignette: str) -> dict[str, Any]:
+    """A vignette's answers with the v2 questions it never answered set to "no"."""
+    return {**CALM_V2, **VIGNETTES[vignette]["answers"]}
 
 
 @pytest.fixture
@@ -42,22 +67,75 @@ def widget(at: AppTest, key: str):
     return None
 
 
+def box(at: AppTest, key: str):
+    try:
+        return at.checkbox(key=key)
+    except KeyError:
+        return None
+
+
+def checklists_on_screen(at: AppTest) -> list[tuple[str, Checklist]]:
+    """(widget-key prefix, checklist) for each checklist drawn now."""
+    found = []
+    for cid, item in Q.checklists.items():
+        for prefix in ("cl_", "gate_"):
+            if box(at, f"{prefix}{cid}__none") is not None:
+                found.append((prefix, item))
+    return found
+
+
+def tick(at: AppTest, answers: dict[str, Any]) -> bool:
+    """Tick each drawn checklist as the answer set says; True when anything changed."""
+    changed = False
+    for prefix, item in checklists_on_screen(at):
+        shown = item.shown(answers)
+        members = [q for q in shown if q.key in answers]
+        if not members:
+            continue
+        ticked, none_apply = checklist_ticked(item, {q.key: answers[q.key] for q in members})
+        wanted = {t.id: t.id in ticked for t in ticks(item, answers)}
+        if len(members) == len(shown):
+            wanted["none"] = none_apply
+        for bid, value in wanted.items():
+            w = box(at, f"{prefix}{item.id}__{bid}")
+            if w is not None and w.value != value:
+                w.set_value(value).run()
+                changed = True
+                assert not at.exception, at.exception
+    return changed
+
+
+def go_on_after_emergency(at: AppTest) -> None:
+    """On the emergency screen: say help was got, as a person who already called would."""
+    try:
+        at.button(key="emergency_continue").click().run()
+    except KeyError:
+        return
+
+
 def answer_visible(at: AppTest, answers: dict[str, Any]) -> None:
     """Answer each question on screen that the answer set has, one rerun at a time."""
     done: set[str] = set()
     while True:
+        go_on_after_emergency(at)
         todo = [k for k in answers if k not in done and widget(at, k) is not None]
         if not todo:
+            if tick(at, answers):
+                continue
             return
         key = todo[0]
         done.add(key)
-        w = widget(at, key)
-        w.set_value(answers[key]).run()
+        widget(at, key).set_value(answers[key]).run()
         assert not at.exception, at.exception
 
 
-def button(at: AppTest, label: str):
-    return next((b for b in at.button if b.label == label), None)
+def press(at: AppTest, key: str) -> bool:
+    try:
+        at.button(key=key).click().run()
+    except KeyError:
+        return False
+    assert not at.exception, at.exception
+    return True
 
 
 def walk(at: AppTest, answers: dict[str, Any]) -> None:
@@ -65,10 +143,9 @@ def walk(at: AppTest, answers: dict[str, Any]) -> None:
     at.switch_page("pages/symptom_check.py").run()
     for _ in range(MAX_STEPS):
         answer_visible(at, answers)
-        finish = button(at, "See my result")
-        (finish or button(at, "Next")).click().run()
-        assert not at.exception, at.exception
-        if finish is not None and button(at, "See my result") is None:
+        if not press(at, "check_finish"):
+            press(at, "check_next")
+        if SessionKey.ASSESSMENT in at.session_state:
             return
     pytest.fail("the symptom check never reached a result")
 
@@ -94,14 +171,13 @@ def test_emergency_signs_always_visible(at: AppTest, page: str) -> None:
 
 
 def test_home_starts_the_check(at: AppTest) -> None:
-    button(at, "Start the symptom check").click().run()
-    assert not at.exception
-    assert button(at, "Next") is not None
+    assert press(at, "home_start")
+    assert at.button(key="check_next") is not None
 
 
 def test_next_needs_age(at: AppTest) -> None:
     at.switch_page("pages/symptom_check.py").run()
-    button(at, "Next").click().run()
+    press(at, "check_next")
     assert "age" in " ".join(e.value for e in at.error)
     assert widget(at, "age") is not None  # still on step 1
 
@@ -109,7 +185,7 @@ def test_next_needs_age(at: AppTest) -> None:
 def test_safety_questions_have_no_default_answer(at: AppTest) -> None:
     at.switch_page("pages/symptom_check.py").run()
     widget(at, "age").set_value(40).run()
-    button(at, "Next").click().run()
+    press(at, "check_next")
     shown = [widget(at, k) for k in ("saddle_numbness", "bladder_change", "fever")]
     assert all(w is not None and w.value is None for w in shown)
 
@@ -117,11 +193,31 @@ def test_safety_questions_have_no_default_answer(at: AppTest) -> None:
 def test_emergency_advice_shows_at_once_on_the_warning_step(at: AppTest) -> None:
     at.switch_page("pages/symptom_check.py").run()
     widget(at, "age").set_value(40).run()
-    button(at, "Next").click().run()
+    press(at, "check_next")
     assert triage_text().emergency_action not in alert_text(at)
     widget(at, "bladder_change").set_value(True).run()
-    assert triage_text().emergency_action in " ".join(e.value for e in at.error)
-    assert widget(at, "saddle_numbness") is not None  # still on the warning-sign step
+    # The check stops on the emergency screen: the instruction, the number, nothing else.
+    assert triage_text().emergency_action in at.error[0].value
+    assert any("tel:" in m.value for m in at.markdown)
+    assert widget(at, "saddle_numbness") is None
+    assert at.button(key="emergency_continue") is not None
+    assert press(at, "emergency_continue")
+    # Only after "I have already got help" does the check go on, the reminder on top.
+    assert widget(at, "saddle_numbness") is not None
+    assert triage_text().emergency_action in at.error[0].value
+
+
+def test_a_new_emergency_sign_shows_the_screen_again(at: AppTest) -> None:
+    at.session_state[SessionKey.ANSWERS] = {"age": 40, "leg_weakness": "one_leg"}
+    at.session_state[SessionKey.STEP] = 1
+    at.switch_page("pages/symptom_check.py").run()
+    widget(at, "bladder_change").set_value(True).run()
+    press(at, "emergency_continue")
+    widget(at, "saddle_numbness").set_value(True).run()  # the same reason: no new screen
+    assert widget(at, "fever") is not None
+    widget(at, "walking_unsteady").set_value(True).run()  # a new reason: weakness spreading
+    assert widget(at, "fever") is None  # the screen again: a new emergency reason
+    assert at.button(key="emergency_continue") is not None
 
 
 def test_follow_up_appears_only_when_it_applies(at: AppTest) -> None:
@@ -143,7 +239,7 @@ def test_answers_survive_a_page_switch(at: AppTest) -> None:
     at.switch_page("pages/home.py").run()
     at.switch_page("pages/symptom_check.py").run()
     assert widget(at, "age").value == 61
-    assert button(at, "Carry on with the symptom check") is None  # on the check page now
+    assert at.session_state[SessionKey.ANSWERS]["age"] == 61
 
 
 @pytest.mark.parametrize(
@@ -151,8 +247,12 @@ def test_answers_survive_a_page_switch(at: AppTest) -> None:
     [("P01", "emergency"), ("P03", "emergency"), ("P09", "soon"), ("P10", "self_care")],
 )
 def test_full_walk_shows_the_right_banner(at: AppTest, vignette: str, level: str) -> None:
-    walk(at, VIGNETTES[vignette]["answers"])
+    walk(at, full(vignette))
     assert at.session_state[SessionKey.ASSESSMENT].triage.value == level
+    if level == "emergency":
+        assert triage_text().emergency_action in at.error[0].value
+        assert any("tel:" in m.value for m in at.markdown)
+        return
     text = level_text(level)
     banner = [
         e
@@ -161,27 +261,25 @@ def test_full_walk_shows_the_right_banner(at: AppTest, vignette: str, level: str
         if text.headline in e.value
     ]
     assert banner, f"no banner with {text.headline!r}"
-    assert banner[0].icon == text.icon
+    assert banner[0].icon == present.LEVEL_ICON[present.banner(level).level]
     assert text.title in banner[0].value and text.action in banner[0].value
 
 
 def test_self_care_waits_for_unanswered_safety_questions(at: AppTest) -> None:
-    answers = VIGNETTES["P11"]["answers"]
+    answers = {**full("P11"), "pain_week_worst": 4}
     assert "leg_pain" not in answers
-    walk_until_gate = dict(answers)
     at.switch_page("pages/symptom_check.py").run()
     for _ in range(MAX_STEPS):
-        answer_visible(at, walk_until_gate)
-        finish = button(at, "See my result")
-        (finish or button(at, "Next")).click().run()
-        if finish is not None:
+        answer_visible(at, answers)
+        if press(at, "check_finish"):
             break
-    assert "assessment" not in at.session_state
+        press(at, "check_next")
+    assert SessionKey.ASSESSMENT not in at.session_state
     assert widget(at, "leg_pain") is not None
-    button(at, "See my result").click().run()
-    assert "assessment" not in at.session_state  # still not answered: no result yet
+    press(at, "check_finish")
+    assert SessionKey.ASSESSMENT not in at.session_state  # still not answered: no result yet
     widget(at, "leg_pain").set_value("none").run()
-    button(at, "See my result").click().run()
+    press(at, "check_finish")
     assert at.session_state[SessionKey.ASSESSMENT].triage.value == "self_care"
     assert not at.exception
 
@@ -212,14 +310,14 @@ def test_bad_answers_file_shows_a_clear_error(at: AppTest, content: bytes, words
 
 
 def test_good_answers_file_shows_its_result(at: AppTest) -> None:
-    _upload(at, json.dumps(VIGNETTES["P09"]["answers"]).encode())
+    _upload(at, json.dumps(full("P09")).encode())
     assert not at.exception
     assert at.session_state[SessionKey.ASSESSMENT].triage.value == "soon"
     assert any(level_text("soon").headline in e.value for e in at.info)
 
 
 def test_result_links_each_pattern_to_its_explainer(at: AppTest) -> None:
-    _upload(at, json.dumps(VIGNETTES["P10"]["answers"]).encode())
+    _upload(at, json.dumps(full("P10")).encode())
     links = [p for p in at.get("page_link")]
     targets = [p.proto.page for p in links]
     assert any("conditions" in t for t in targets)
@@ -227,28 +325,26 @@ def test_result_links_each_pattern_to_its_explainer(at: AppTest) -> None:
 
 
 def test_changed_answers_mark_the_result_out_of_date(at: AppTest) -> None:
-    _upload(at, json.dumps(VIGNETTES["P10"]["answers"]).encode())
+    _upload(at, json.dumps(full("P10")).encode())
     assert not at.warning
-    at.session_state[SessionKey.ANSWERS] = {**VIGNETTES["P10"]["answers"], "pain_now": 2}
+    at.session_state[SessionKey.ANSWERS] = {**full("P10"), "pain_now": 2}
     at.run()
     assert any("out of date" in w.value for w in at.warning)
     assert not at.error  # not an emergency: no red box
 
 
 def test_changed_answers_that_are_an_emergency_show_the_red_box_first(at: AppTest) -> None:
-    _upload(at, json.dumps(VIGNETTES["P10"]["answers"]).encode())
-    at.session_state[SessionKey.ANSWERS] = {**VIGNETTES["P10"]["answers"], "bladder_change": True}
+    _upload(at, json.dumps(full("P10")).encode())
+    at.session_state[SessionKey.ANSWERS] = {**full("P10"), "bladder_change": True}
     at.run()
-    assert at.error and level_text("emergency").headline in at.error[0].value
-    assert triage_text().emergency_action in at.error[0].value
+    assert at.error and triage_text().emergency_action in at.error[0].value
 
 
 def test_start_over_clears_the_answers(at: AppTest) -> None:
-    _upload(at, json.dumps(VIGNETTES["P10"]["answers"]).encode())
-    button(at, "Start over").click().run()
-    assert not at.exception
+    _upload(at, json.dumps(full("P10")).encode())
+    assert press(at, "start_again")
     assert at.session_state[SessionKey.ANSWERS] == {}
-    assert "assessment" not in at.session_state
+    assert SessionKey.ASSESSMENT not in at.session_state
 
 
 def test_no_external_urls_in_pages() -> None:
@@ -261,7 +357,7 @@ def test_no_external_urls_in_pages() -> None:
 
 
 def test_home_shows_the_latest_result(at: AppTest) -> None:
-    _upload(at, json.dumps(VIGNETTES["P09"]["answers"]).encode())
+    _upload(at, json.dumps(full("P09")).encode())
     at.switch_page("pages/home.py").run()
     assert not at.exception
     assert any(level_text("soon").headline in e.value for e in at.info)
@@ -283,13 +379,13 @@ def test_home_shows_the_last_saved_result_in_a_new_session(
 
 
 def test_loaded_file_with_open_safety_questions_asks_them_first(at: AppTest) -> None:
-    answers = VIGNETTES["P11"]["answers"]
+    answers = full("P11")
     assert "leg_pain" not in answers
     _upload(at, json.dumps(answers).encode())
     assert not at.exception
-    assert "assessment" not in at.session_state
+    assert SessionKey.ASSESSMENT not in at.session_state
     assert widget(at, "leg_pain") is not None  # asked on the symptom check
-    assert button(at, "See my result") is not None
+    assert at.button(key="check_finish") is not None
 
 
 @pytest.mark.parametrize("step", range(len(load_questionnaire().steps)))
@@ -298,7 +394,7 @@ def test_every_question_widget_has_a_label(at: AppTest, step: int) -> None:
     at.session_state[SessionKey.ANSWERS] = follow_ups_apply
     at.session_state[SessionKey.STEP] = step
     at.switch_page("pages/symptom_check.py").run()
-    questions = load_questionnaire().steps[step].questions
+    questions = [q for q in load_questionnaire().steps[step].questions if not q.checklist]
     for q in questions:
         w = widget(at, q.key)
         assert w is not None, q.key
