@@ -7,6 +7,10 @@ grade 6 or below. Texts this short are labels, where the formula means nothing
 ("Conditions" alone scores grade 20). Template fields such as ``{weeks}`` are
 filled with a sample before scoring. Keys that hold names of sources, ids or
 search words are not read as sentences.
+
+`data/report.yaml` is left out on purpose: it is the clinician's report, and
+issue 13 asks for its reasons "in clinical words" (e.g. "no saddle
+anaesthesia"), which a reading formula scores as hard by design.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from tests.readability import MAX_GRADE, grade
 
 DATA = ROOT / "data"
 AIM_GRADE = 6.0
+#: Files written for clinicians, not for the person (see the module docstring).
+CLINICIAN_FILES = frozenset({"report.yaml"})
 LABEL_MAX_WORDS = 3
 #: A text of up to this many words with no full stop is a label too ("Minutes of activity today").
 LABEL_NO_STOP_WORDS = 6
@@ -119,6 +125,8 @@ def markdown_texts(path: Path) -> Iterator[tuple[str, str]]:
 def every_text() -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for path in sorted(DATA.rglob("*.yaml")):
+        if path.name in CLINICIAN_FILES:
+            continue
         found += yaml_texts(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
     for path in sorted(DATA.rglob("*.md")):
         found += markdown_texts(path)
@@ -140,7 +148,8 @@ FILES = sorted({where.split(".")[0].split(":")[0] for where, _ in SENTENCES})
 
 
 def test_the_walk_finds_every_data_file() -> None:
-    files = {p.name for p in DATA.rglob("*.yaml")} | {p.name for p in EXPLAINERS}
+    files = {p.name for p in DATA.rglob("*.yaml") if p.name not in CLINICIAN_FILES}
+    files |= {p.name for p in EXPLAINERS}
     seen = {where.split(":")[0].split(".yaml")[0] for where, _ in TEXTS}
     assert {f.removesuffix(".yaml") for f in files} <= seen
     assert len(SENTENCES) > 500
