@@ -27,5 +27,7 @@ fi
 
 echo "== ruff check"
 .venv/bin/ruff check .
+echo "== ruff format --check"
+.venv/bin/ruff format --check .
 echo "== pytest"
 exec .venv/bin/python -m pytest "$@"

@@ -43,9 +43,10 @@ def command(extra: list[str]) -> list[str]:
 
 def main(extra: list[str]) -> None:
     sys.path.insert(0, str(ROOT))
-    from streamlit.web import cli
+    # After the path is set, so this runs from any folder.
+    from streamlit.web import cli  # noqa: PLC0415
 
-    from pages.shell.safe import block_ip_lookups
+    from pages.shell.safe import block_ip_lookups  # noqa: PLC0415 (after the path is set)
 
     block_ip_lookups()
     cli.main(args=command(extra), prog_name="streamlit")

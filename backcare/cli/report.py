@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     # Imported here: the PDF stack (fpdf2, altair, pandas, vl-convert) takes about
     # 1 s and 160 MB to load, which no other command should pay for.
-    from backcare.diary.report import build_report
+    from backcare.diary.report import build_report  # noqa: PLC0415 (see above)
 
     pdf = build_report(
         result=assessment.to_dict(),

@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from tqdm import tqdm
+
 from backcare.batch import BatchInputError, BatchSummary, csv_rows, score_rows
 from backcare.cli.common import EXIT_FAILED, EXIT_OK, UserError
 from backcare.safe_io import TEXT_ENCODING
@@ -189,7 +191,6 @@ def _progress(args: argparse.Namespace, raw: IO[bytes]) -> Iterator[Callable[[],
     if not show:
         yield None
         return
-    from tqdm import tqdm
 
     total = os.path.getsize(args.input) if args.input != "-" else None
     bar = tqdm(total=total, unit="B", unit_scale=True, file=sys.stderr, desc="scoring")

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from backcare.planner.library import library
 from backcare.safe_io import InputError, guard_cell, loads_strict, text_of, unguard_cell
 
 #: The file columns, in order (issue 5).
@@ -111,15 +112,11 @@ class DiaryError(ValueError):
 
 def known_exercise_ids() -> frozenset[str]:
     """Every exercise id of the library (data/exercises.yaml, via backcare.planner.library)."""
-    from backcare.planner.library import library
-
     return frozenset(library())
 
 
 def exercise_names() -> dict[str, str]:
     """Exercise id -> its plain name, for showing a diary entry."""
-    from backcare.planner.library import library
-
     return {k: v.name for k, v in library().items()}
 
 

@@ -32,6 +32,8 @@ from functools import cache
 from statistics import fmean
 from typing import Any
 
+import altair as alt
+import pandas as pd
 from fpdf import FPDF, FontFace, ViewerPreferences
 from fpdf.enums import XPos, YPos
 
@@ -616,8 +618,6 @@ def chart_frame(entries: Sequence[DiaryEntry]) -> Any:
     The target (first week's mean minus 2 points, the smallest change that
     matters) is drawn as a series of its own, so the legend names it too.
     """
-    import pandas as pd
-
     words = report_text()["chart"]
     frame = pain_frame(entries)
     if not len(frame):
@@ -637,8 +637,6 @@ def chart_frame(entries: Sequence[DiaryEntry]) -> Any:
 
 def report_chart(entries: Sequence[DiaryEntry]) -> Any:
     """The report's pain chart: every line, dashed ones too, named in the legend."""
-    import altair as alt
-
     words = report_text()["chart"]
     long = chart_frame(entries)
     order = [words[k] for k in ("pain_now", "pain_worst", "average", "target")]

@@ -28,7 +28,7 @@ import pandas as pd
 
 from backcare.diary.entries import DiaryEntry
 from backcare.engine.scores import ACUTE_BELOW_WEEKS, MEANINGFUL_PAIN_CHANGE
-from backcare.engine.wording import load_yaml
+from backcare.engine.wording import level_text, load_yaml
 
 #: The trend looks at the last 4 weeks of the diary (the report's summary period too).
 TREND_WINDOW_DAYS = 28
@@ -388,7 +388,8 @@ def calendar_chart(entries: Sequence[DiaryEntry], today: dt.date | None = None) 
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     """Render a chart to PNG offline with vl-convert (no browser, nothing fetched)."""
-    import vl_convert as vlc
+    # Loaded only here: vl-convert brings a JavaScript engine that only PNG charts need.
+    import vl_convert as vlc  # noqa: PLC0415
 
     return vlc.vegalite_to_png(vl_spec=chart.to_json(), scale=scale)
 
@@ -418,8 +419,6 @@ def diary_rows(entries: Sequence[DiaryEntry], names: Mapping[str, str]) -> list[
 
 def history_rows(stored: Sequence[Any]) -> list[dict[str, str]]:
     """Past symptom checks (`storage.StoredAssessment`), newest first, with their level titles."""
-    from backcare.engine.wording import level_text
-
     return [
         {"when": a.taken_at.strftime("%Y-%m-%d %H:%M UTC"), "level": level_text(a.level).title}
         for a in reversed(stored)

@@ -15,6 +15,10 @@ from typing import Any
 
 import yaml
 
+from backcare.engine.patterns import ORDER
+from backcare.engine.results import Level
+from backcare.engine.triage import RULES
+
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
@@ -94,10 +98,6 @@ def reason_text(rule_id: str) -> str:
 
 def missing_text() -> list[str]:
     """Every rule id, level or pattern id that has no text (empty when complete)."""
-    from backcare.engine.patterns import ORDER
-    from backcare.engine.results import Level
-    from backcare.engine.triage import RULES
-
     text = triage_text()
     missing = [f"reason {r.id}" for r in RULES if r.id not in text.reasons]
     missing += [f"level {lv.value}" for lv in Level if lv.value not in text.levels]

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+from zoneinfo import available_timezones
 
 from backcare.engine.wording import ContentError, load_yaml
 from backcare.planner.library import EQUIPMENT
@@ -120,8 +121,6 @@ def _clock(value: Any) -> tuple[str | None, str | None]:
 
 @cache
 def _zone_names() -> frozenset[str]:
-    from zoneinfo import available_timezones
-
     return frozenset(available_timezones())
 
 

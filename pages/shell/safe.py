@@ -38,6 +38,8 @@ from __future__ import annotations
 import re
 import string
 
+from streamlit import net_util
+
 #: Every ASCII punctuation mark: CommonMark allows a backslash before each one.
 MARKDOWN_PUNCTUATION = frozenset(string.punctuation)
 #: Invisible, zero-width and unbreakable: splits a pattern without changing what is seen.
@@ -115,7 +117,5 @@ def block_ip_lookups() -> None:
     server ask ``checkip.amazonaws.com`` (and wait up to 2 s, blocking every
     visitor) first.
     """
-    from streamlit import net_util
-
     net_util.get_external_ip = _no_address
     net_util.get_internal_ip = _no_address

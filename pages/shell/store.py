@@ -41,7 +41,6 @@ import streamlit as st
 
 from backcare.diary import storage
 from backcare.diary.storage import StorageError, Store
-from backcare.diary.trends import wording
 from backcare.engine.wording import load_yaml
 from pages.shell import safe
 from pages.shell.state import SessionKey
@@ -380,41 +379,3 @@ def current_plan(store: Store | None) -> dict[str, Any] | None:
         return store.latest_plan()
     except StorageError:
         return plan
-
-
-def report_download(
-    assessment: Any,
-    answers: dict[str, Any] | None,
-    *,
-    key: str = "report",
-    taken_at: dt.datetime | None = None,
-) -> None:
-    """A button that downloads the PDF report for a doctor (made only when clicked).
-
-    ``assessment`` is an Assessment, its ``to_dict()`` result, or None (diary only).
-    """
-    try:
-        store: Store | None = get_store()
-    except StorageError:
-        store = None  # a report without the diary is still useful
-    plan = current_plan(store)
-    result = assessment.to_dict() if hasattr(assessment, "to_dict") else assessment
-    answer_set = dict(answers or getattr(assessment, "answers", None) or {})
-
-    def build() -> bytes:
-        from backcare.diary.report import build_report
-
-        entries = store.entries() if store is not None else []
-        return build_report(
-            result=result, answers=answer_set, entries=entries, plan=plan, taken_at=taken_at
-        )
-
-    st.download_button(
-        wording()["page"]["report_button"],
-        data=build,
-        file_name=f"backcare-report-{today().isoformat()}.pdf",
-        mime="application/pdf",
-        key=key,
-        on_click="ignore",
-        icon=":material/download:",
-    )

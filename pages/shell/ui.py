@@ -15,6 +15,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from backcare import present
 from backcare.answers_io import AnswersFileError, load_answers
@@ -53,8 +54,6 @@ def use_app_navigation(page_file: str) -> None:
     session's first page run is checked (AppTest resets the mode before every run,
     and acting on a later run would drop the click that started it).
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
     if st.session_state.get(SessionKey.NAV_CHECKED):
         return
     st.session_state[SessionKey.NAV_CHECKED] = True
