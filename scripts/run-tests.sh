@@ -30,4 +30,6 @@ echo "== ruff check"
 echo "== ruff format --check"
 .venv/bin/ruff format --check .
 echo "== pytest"
-exec .venv/bin/python -m pytest "$@"
+# Two workers (the machine has 2 cores); a test file stays on one worker, so the
+# browser tests share their server per module.
+exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"
