@@ -23,8 +23,8 @@ from backcare.engine.results import Assessment, Level, PatternMatch, Reason, Sco
 
 __all__ = [
     "FIELDS",
-    "SPEC_VERSION",
     "KEYS",
+    "SPEC_VERSION",
     "Assessment",
     "FieldError",
     "Level",

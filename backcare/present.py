@@ -26,7 +26,7 @@ from backcare.engine.scores import (
     PSYCHOSOCIAL_ITEMS,
     PSYCHOSOCIAL_LABEL,
 )
-from backcare.engine.wording import ContentError, level_text, load_yaml, pattern_text, triage_text
+from backcare.engine.wording import Texts, level_text, load_texts, pattern_text, triage_text
 
 #: Alert style per level. Colour is never the only signal: each banner also
 #: carries the level's icon and its title and action in words.
@@ -172,14 +172,9 @@ PAGE_TEXT_SECTIONS = (
 
 
 @cache
-def page_text() -> dict[str, dict[str, Any]]:
+def page_text() -> Texts:
     """The words around the results (`data/pages.yaml`), by page section."""
-    raw = load_yaml("pages.yaml")
-    if not isinstance(raw, dict) or any(
-        not isinstance(raw.get(s), dict) for s in PAGE_TEXT_SECTIONS
-    ):
-        raise ContentError(f"data/pages.yaml needs the sections {list(PAGE_TEXT_SECTIONS)}")
-    return raw
+    return load_texts("pages.yaml", PAGE_TEXT_SECTIONS)
 
 
 def banner(level: Level | str) -> Banner:

@@ -46,3 +46,20 @@ def test_a_broken_content_file_gives_a_clear_error(monkeypatch, tmp_path):
     finally:
         monkeypatch.undo()
         content.triage_text.cache_clear()
+
+
+def test_a_missing_wording_key_names_the_file_and_the_key() -> None:
+    from backcare import present
+
+    words = present.page_text()
+    with pytest.raises(content.ContentError, match=r"data/pages.yaml: no 'results.no_such_key'"):
+        words["results"]["no_such_key"]
+    assert isinstance(words["home"]["does"], tuple)  # lists are frozen
+
+
+def test_a_wording_file_without_its_sections_fails_at_load(monkeypatch, tmp_path) -> None:
+    (tmp_path / "x.yaml").write_text("home: {intro: Hello}\n", encoding="utf-8")
+    monkeypatch.setattr(content, "DATA_DIR", tmp_path)
+    with pytest.raises(content.ContentError, match=r"data/x.yaml needs the sections \['results'\]"):
+        content.load_texts("x.yaml", ("home", "results"))
+    assert content.load_texts("x.yaml", ("home",))["home"]["intro"] == "Hello"

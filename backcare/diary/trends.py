@@ -28,7 +28,7 @@ import pandas as pd
 
 from backcare.diary.entries import DiaryEntry
 from backcare.engine.scores import ACUTE_BELOW_WEEKS, MEANINGFUL_PAIN_CHANGE
-from backcare.engine.wording import level_text, load_yaml
+from backcare.engine.wording import Texts, level_text, load_texts
 
 #: The trend looks at the last 4 weeks of the diary (the report's summary period too).
 TREND_WINDOW_DAYS = 28
@@ -81,9 +81,9 @@ class Trend:
 
 
 @cache
-def wording() -> dict[str, Any]:
+def wording() -> Texts:
     """data/progress.yaml: the sentences of the Progress page and the report."""
-    return load_yaml("progress.yaml")
+    return load_texts("progress.yaml", ("trend", "advice", "chart", "report", "page"))
 
 
 MAX_DATE_LABELS = 8

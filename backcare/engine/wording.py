@@ -8,6 +8,7 @@ import in tests, not in front of a person.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -33,6 +34,57 @@ def load_yaml(name: str) -> Any:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ContentError(f"cannot read {path}: {exc}") from exc
+
+
+class Texts(Mapping[str, Any]):
+    """A wording file (or one section of it) as a read-only mapping.
+
+    A key that is not in the file is a `ContentError` naming the file and the
+    key's whole path (``data/pages.yaml: no 'results.finish_check'``), never a
+    bare KeyError on screen. Sections are `Texts` too; lists are tuples, so no
+    page can change the wording by accident.
+    """
+
+    __slots__ = ("_data", "_file", "_path")
+
+    def __init__(self, data: Mapping[str, Any], file: str, path: str = "") -> None:
+        self._data = dict(data)
+        self._file = file
+        self._path = path
+
+    def _frozen(self, key: str, value: Any) -> Any:
+        where = f"{self._path}.{key}" if self._path else str(key)
+        if isinstance(value, Mapping):
+            return Texts(value, self._file, where)
+        if isinstance(value, list):
+            return tuple(self._frozen(f"{key}[{i}]", v) for i, v in enumerate(value))
+        return value
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._data:
+            where = f"{self._path}.{key}" if self._path else str(key)
+            raise ContentError(f"data/{self._file}: no '{where}'")
+        return self._frozen(key, self._data[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # st.cache_data pickles what it keeps
+        return (Texts, (self._data, self._file, self._path))
+
+
+def load_texts(name: str, sections: Iterable[str] = ()) -> Texts:
+    """A wording file from `data/`, checked at load: a mapping with these sections."""
+    raw = load_yaml(name)
+    if not isinstance(raw, Mapping):
+        raise ContentError(f"data/{name} must be a mapping of names to wording")
+    missing = [s for s in sections if not isinstance(raw.get(s), Mapping)]
+    if missing:
+        raise ContentError(f"data/{name} needs the sections {missing}")
+    return Texts(raw, name)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from backcare.engine.wording import ContentError, load_yaml
+from backcare.engine.wording import Texts, load_texts
 from backcare.planner.library import EQUIPMENT
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -52,12 +52,9 @@ REMINDER_RANGE = (0, 1440)
 
 
 @cache
-def planner_text() -> dict[str, Any]:
+def planner_text() -> Texts:
     """The planner's wording from `data/planner.yaml`."""
-    raw = load_yaml("planner.yaml")
-    if not isinstance(raw, dict):
-        raise ContentError("data/planner.yaml must be a mapping")
-    return raw
+    return load_texts("planner.yaml", ("refused", "left_out", "notes", "changes", "dose", "page"))
 
 
 class ProfileError(ValueError):

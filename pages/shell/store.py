@@ -41,7 +41,7 @@ import streamlit as st
 
 from backcare.diary import storage
 from backcare.diary.storage import StorageError, Store
-from backcare.engine.wording import load_yaml
+from backcare.engine.wording import Texts, load_texts
 from pages.shell import safe
 from pages.shell.state import SessionKey
 
@@ -78,9 +78,9 @@ class SettingError(ValueError):
 
 
 @cache
-def privacy_text() -> dict[str, Any]:
+def privacy_text() -> Texts:
     """The wording about where data is kept (`data/privacy.yaml`)."""
-    return load_yaml("privacy.yaml")
+    return load_texts("privacy.yaml")
 
 
 # ---------------------------------------------------------------- the pure decision
