@@ -168,6 +168,7 @@ PAGE_TEXT_SECTIONS = (
     "meanwhile",
     "six_weeks",
     "exports",
+    "labels",
 )
 
 

@@ -14,7 +14,8 @@ flow.restore_session()
 
 words = present.page_text()["home"]
 
-st.title("BackCare")
+labels = present.page_text()["labels"]
+st.title(labels["app_title"])
 st.write(words["intro"])
 
 
@@ -30,7 +31,7 @@ if latest is not None:
         flow.start_again()
         st.rerun()
 
-label = "Start the symptom check" if not ui.answers() else "Carry on with the symptom check"
+label = labels["start_check"] if not ui.answers() else labels["carry_on_check"]
 if st.button(label, key="home_start", type="primary", icon=":material/checklist:"):
     st.switch_page("pages/symptom_check.py")
 
@@ -38,10 +39,10 @@ ui.emergency_signs()
 
 col_does, col_not = st.columns(2)
 with col_does:
-    st.subheader("What BackCare does")
+    st.subheader(labels["does_title"])
     ui.bullet_list(words["does"])
 with col_not:
-    st.subheader("What it does not do")
+    st.subheader(labels["does_not_title"])
     ui.bullet_list(words["does_not"])
 
 ui.not_a_diagnosis()

@@ -21,14 +21,15 @@ flow.restore_session()
 
 words = present.page_text()["results"]
 level_words = present.page_text()["result_levels"]
+labels = present.page_text()["labels"]
 q = ui.questionnaire()
 
 
 def _load_section() -> None:
     """Load a saved answers file: show its result, or finish the check first."""
-    st.subheader("Load saved answers")
+    st.subheader(labels["load_title"])
     st.write(words["load_intro"])
-    loaded = ui.load_answers_file("Choose a BackCare answers file (.json)", key="results_upload")
+    loaded = ui.load_answers_file(labels["load_label"], key="results_upload")
     if loaded is not None:
         flow.open_answers(loaded)
 
@@ -37,7 +38,7 @@ def _reasons(reasons: tuple[present.ReasonView, ...]) -> None:
     for reason in reasons:
         st.markdown(f"- {reason.text}")
         for quote in reason.because:
-            st.caption(f"You said: {quote.line()}")
+            st.caption(labels["you_said"].format(answer=quote.line()))
 
 
 def _patterns(patterns: tuple[present.PatternView, ...]) -> None:
@@ -46,17 +47,21 @@ def _patterns(patterns: tuple[present.PatternView, ...]) -> None:
             st.markdown(f"**{pattern.name}** · {pattern.strength_label}")
             st.write(pattern.summary)
             if pattern.because:
-                st.caption("Your answers that fit: " + "; ".join(a.line() for a in pattern.because))
+                st.caption(
+                    labels["answers_that_fit"].format(
+                        answers="; ".join(a.line() for a in pattern.because)
+                    )
+                )
             st.page_link(
                 present.CONDITIONS_PAGE,
-                label=f"Read about: {pattern.name}",
+                label=labels["read_about"].format(name=pattern.name),
                 icon=":material/menu_book:",
                 query_params=pattern.link_params,
             )
 
 
 def _scores(view: present.ResultView) -> None:
-    st.subheader("Your scores")
+    st.subheader(labels["scores_title"])
     for row in view.scores:
         st.markdown(f"**{row.label}:** {row.value}")
         if row.note:
@@ -65,11 +70,9 @@ def _scores(view: present.ResultView) -> None:
 
 assessment = st.session_state.get(SessionKey.ASSESSMENT)
 if assessment is None:
-    st.title("Your result")
+    st.title(labels["result_title"])
     st.info(words["no_result"], icon=":material/info:")
-    st.page_link(
-        "pages/symptom_check.py", label="Start the symptom check", icon=":material/checklist:"
-    )
+    st.page_link("pages/symptom_check.py", label=labels["start_check"], icon=":material/checklist:")
     _load_section()
     st.divider()
     ui.emergency_signs()
@@ -88,7 +91,7 @@ if view.emergency:
     ui.emergency_box(assessment, key="emergency_result")
 else:
     ui.level_banner(view.banner)
-st.title("Your result")
+st.title(labels["result_title"])
 
 if not view.emergency:
     st.subheader(words["reasons_intro"])
@@ -113,11 +116,11 @@ if view.unanswered:
 ui.not_a_diagnosis()
 
 if view.patterns:
-    st.subheader("What your answers look like")
+    st.subheader(labels["patterns_title"])
     st.write(words["patterns_intro"])
     _patterns(view.patterns)
 elif not view.emergency:
-    st.subheader("What your answers look like")
+    st.subheader(labels["patterns_title"])
     st.write(words["no_patterns"])
 
 if view.emergency:
@@ -134,17 +137,17 @@ if view.after_rule_out:
     st.write(level_words["ruled_out_intro"])
     _patterns(view.after_rule_out)
 
-st.subheader("If things change")
+st.subheader(labels["safety_net_title"])
 ui.bullet_list(view.safety_net)
 ui.emergency_signs()
 
 answers = to_jsonable(assessment.answers)
 store.record_assessment(answers, assessment)
 
-st.subheader("Save or share")
+st.subheader(labels["save_title"])
 st.write(words["save_intro"])
 st.download_button(
-    "Download my answers (JSON)",
+    labels["download_answers"],
     dump_answers(assessment.answers),
     file_name=FILE_NAME,
     mime=MIME,
@@ -154,6 +157,6 @@ st.download_button(
 exports.clinician_exports(assessment, answers)
 _load_section()
 st.divider()
-if st.button("Start again", key="start_again", icon=":material/restart_alt:"):
+if st.button(labels["start_again"], key="start_again", icon=":material/restart_alt:"):
     flow.start_again()
     st.switch_page("pages/symptom_check.py")

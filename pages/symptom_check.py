@@ -31,6 +31,7 @@ flow.restore_session()
 q = ui.questionnaire()
 steps = q.steps
 words = present.page_text()["check"]
+labels = present.page_text()["labels"]
 index = min(int(st.session_state.get(SessionKey.STEP, 0)), len(steps))
 
 
@@ -135,7 +136,7 @@ if emergency is not None:
     ui.emergency_box(emergency, key="emergency_reminder")
     st.caption(present.page_text()["emergency"]["reminder"])
 
-st.title("Symptom check")
+st.title(labels["check_title"])
 ui.scroll_to_top(f"step-{index}")
 
 gate = index >= len(steps)
@@ -168,7 +169,7 @@ if problem:
 last = index >= len(steps) - 1
 back, forward = st.columns(2)
 back.button(
-    "Back",
+    labels["back"],
     key="check_back",
     icon=":material/arrow_back:",
     disabled=index == 0,
@@ -177,7 +178,7 @@ back.button(
     args=("back",),
 )
 forward.button(
-    "See my result" if last else "Next",
+    labels["see_result"] if last else labels["next"],
     key="check_finish" if last else "check_next",
     type="primary",
     width="stretch",

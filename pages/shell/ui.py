@@ -233,7 +233,11 @@ def question(q: Question, current: Any, *, dont_know: bool = False) -> Any:
     if q.kind is Kind.MULTI:
         options, labels = _options(q)
         picked = st.multiselect(
-            q.text, options, format_func=labels.get, placeholder="Pick all that apply", **common
+            q.text,
+            options,
+            format_func=labels.get,
+            placeholder=present.page_text()["labels"]["pick_all"],
+            **common,
         )
         if q.none and not picked:
             none_key = f"{key}_none"
@@ -261,7 +265,9 @@ def question(q: Question, current: Any, *, dont_know: bool = False) -> Any:
         max_value=int(q.maximum) if q.kind is Kind.INTEGER else float(q.maximum),
         value=None,
         step=step,
-        placeholder=f"Type a number ({q.unit})" if q.unit else None,
+        placeholder=present.page_text()["labels"]["type_number"].format(unit=q.unit)
+        if q.unit
+        else None,
         **common,
     )
     if q.unit:
@@ -355,10 +361,6 @@ BODY_SHAPES: tuple[tuple[str, float, float, float, float], ...] = (
     ("foot", 33, 48, 139, 146),
     ("foot", 52, 67, 139, 146),
 )
-BODY_MAP_ALT = (
-    "A simple picture of the back of a body. Tap an area to pick it or to take "
-    "it away. The list above shows what you picked."
-)
 #: Where each region's name is written (right of the body), by its y centre.
 LABEL_X = 86
 
@@ -440,7 +442,7 @@ def body_map(areas: list[str]) -> None:
         on_select=_on_body_pick,
         selection_mode="pick",
         width="stretch",
-        alt=BODY_MAP_ALT,
+        alt=present.page_text()["labels"]["body_map_alt"],
     )
 
 
@@ -461,7 +463,9 @@ def load_answers_file(label: str, key: str) -> dict[str, Any] | None:
         loaded = load_answers(uploaded.getvalue())
     except AnswersFileError as exc:
         st.error(
-            f"We could not load {safe.plain(uploaded.name)}. {safe.error_text(exc)}",
+            present.page_text()["labels"]["load_failed"].format(
+                name=safe.plain(uploaded.name), problem=safe.error_text(exc)
+            ),
             icon=":material/error:",
         )
         return None
