@@ -20,25 +20,12 @@ from backcare.content.questionnaire import (
 from backcare.engine.answers import Kind
 from backcare.engine.triage import SAFETY_KEYS
 from backcare.engine.wording import load_yaml
+from tests.helpers import V2_KEYS
 from tests.readability import MAX_GRADE, grade
 
 Q = questionnaire.load()
 
-#: Keys added by spec v2, and v1 questions whose wording v2 changed.
-V2_KEYS = (
-    "getting_worse",
-    "anticoagulant",
-    "diabetes",
-    "pregnant",
-    "abdominal_pain",
-    "pulsing_in_abdomen",
-    "known_aneurysm",
-    "fainting",
-    "urine_symptoms",
-    "pain_in_waves",
-    "rash",
-    "spa_features",
-)
+#: v1 questions whose wording v2 changed.
 REWORDED = ("bladder_change", "bowel_change", "trauma", "areas")
 #: The brief: every new or reworded question at US grade 6 or below.
 MAX_GRADE_V2 = 6.0
