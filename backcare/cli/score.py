@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import io
 import os
 import signal
@@ -25,7 +24,13 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
-from backcare.batch import BatchInputError, BatchSummary, csv_rows, score_rows
+from backcare.batch import (
+    DEFAULT_ENGINE,
+    ENGINES,
+    BatchInputError,
+    BatchSummary,
+    score_text,
+)
 from backcare.cli.common import EXIT_FAILED, EXIT_OK, UserError
 from backcare.safe_io import TEXT_ENCODING
 
@@ -66,6 +71,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="score in N worker processes (0: one per CPU core); default 1",
     )
     p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help="how the rules are run: columns (a block of rows at a time, the default) or "
+        "rows (one row at a time); both give the same output",
+    )
+    p.add_argument(
         "--progress",
         choices=("auto", "always", "never"),
         default="auto",
@@ -95,10 +107,12 @@ def _score(args: argparse.Namespace) -> BatchSummary:
             f"{args.output}: is the input file itself; write the results to another file "
             "(scoring into the input would replace the answers with the results)"
         )
-    with _open_input(args.input) as (text, raw), _open_output(args.output) as out:
-        writer = csv.writer(out, lineterminator="\n")
-        with _progress(args, raw) as on_row:
-            return score_rows(csv_rows(text), writer, keep=args.keep, on_row=on_row, jobs=jobs)
+    with (
+        _open_input(args.input) as (text, raw),
+        _open_output(args.output) as out,
+        _progress(args, raw) as on_row,
+    ):
+        return score_text(text, out, keep=args.keep, on_row=on_row, jobs=jobs, engine=args.engine)
 
 
 def _same_file(source: str, target: str) -> bool:

@@ -1,10 +1,12 @@
 """Patterns of spec section 3: what the answers look like, ranked. Not a diagnosis.
 
-Each v1 finder takes a clean answer set and returns a `PatternMatch` or None.
-Scored patterns (stenosis, inflammatory, sciatica) count one point per item
-and keep the items that scored as the answers that support them. The v2
-patterns are data (`RULE_PATTERNS`): a condition per strength, written in the
-three-valued logic of `logic`, so they can later be read by another interpreter.
+Every pattern is data (`PATTERN_RULES`): a gate, a ladder of strength steps
+(the first step whose condition is true sets the strength), the conditions
+whose answers support it, and optional raises, all written in the
+three-valued conditions of `logic`. Scored patterns (stenosis, sciatica,
+inflammatory) count their items with `logic.AtLeast`. The same data is read by
+two interpreters: `PatternRule.match` here, one answer set at a time (`assess`),
+and `backcare.engine.columns`, whole columns at once (batch scoring).
 
 `display_rows` turns the ranked matches into what a person reads: one row per
 condition, with plain patterns that a serious one also explains held back
@@ -13,16 +15,34 @@ until a doctor has ruled the serious one out (spec section 3, v2).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from backcare.engine import signs
-from backcare.engine.logic import Cond, any_of
+from backcare.engine.logic import (
+    ALWAYS,
+    Cond,
+    Derived,
+    above,
+    all_of,
+    any_of,
+    at_least,
+    at_least_n,
+    below,
+    count_at_least,
+    first_of,
+    has,
+    is_,
+    is_not,
+    lacks,
+    not_yes,
+    quiet,
+    yes,
+)
 from backcare.engine.results import PatternMatch, Strength
 
 Answers = Mapping[str, Any]
-Finder = Callable[[Answers], PatternMatch | None]
 
 #: Shown beside `fracture` when there was no major trauma: the same serious pattern.
 FRACTURE_ALIAS = "osteoporotic_fracture"
@@ -37,7 +57,7 @@ SERIOUS_ORDER = (
     "spinal_bleed",
     FRACTURE_ALIAS,
 )
-#: The serious pattern ids that have a finder of their own (the alias is derived).
+#: The serious pattern ids that have a rule of their own (the alias is derived).
 SERIOUS = tuple(p for p in SERIOUS_ORDER if p != FRACTURE_ALIAS)
 #: Spec table order; it breaks ties between plain patterns of the same strength.
 ORDER = (
@@ -81,261 +101,251 @@ SPA_SUPPORT_MIN = 2
 MECHANICAL_WORSE = ("bending", "lifting", "sitting", "standing", "walking", "lying_down")
 MECHANICAL_BETTER = ("lying_down", "sitting", "bending_forward", "movement", "rest")
 
-
-def _yes(a: Answers, key: str) -> bool:
-    return a.get(key) is True
-
-
-def _in(a: Answers, key: str, *values: str) -> bool:
-    value = a.get(key)
-    if isinstance(value, tuple | list):
-        return any(v in value for v in values)
-    return value in values
+STRONG, MODERATE, WEAK = Strength.STRONG, Strength.MODERATE, Strength.WEAK
 
 
 def _match(pid: str, strength: Strength, because: list[str] | tuple[str, ...]) -> PatternMatch:
     return PatternMatch(pid, strength, tuple(dict.fromkeys(because)), serious=pid in SERIOUS_ORDER)
 
 
-def _from_cond(pid: str, cond: Cond, a: Answers, strength: Strength) -> PatternMatch | None:
-    return _match(pid, strength, cond.support(a)) if cond.truth(a) is True else None
-
-
-def cauda_equina(a: Answers) -> PatternMatch | None:
-    """The first three emergency bullets: the cauda equina warning signs."""
-    if signs.CES_SIGNS.truth(a) is True:
-        return _match("cauda_equina", Strength.STRONG, signs.CES_SIGNS.support(a))
-    legs = [c for c in (signs.BOTH_LEGS_NEURO, signs.NEW_BILATERAL_LEG_PAIN) if c.truth(a)]
-    if not legs:
-        return None
-    return _match("cauda_equina", Strength.MODERATE, [k for c in legs for k in c.support(a)])
-
-
-def spinal_infection(a: Answers) -> PatternMatch | None:
-    return _from_cond("spinal_infection", signs.SPINAL_INFECTION, a, Strength.STRONG)
-
-
-def spinal_malignancy(a: Answers) -> PatternMatch | None:
-    cancer = _yes(a, "cancer_history")
-    weight = signs.WEIGHT_LOSS_RED_FLAG.truth(a) is True
-    if not (cancer or weight):
-        return None
-    because = (["cancer_history"] if cancer else []) + (
-        list(signs.WEIGHT_LOSS_RED_FLAG.support(a)) if weight else []
-    )
-    strength = Strength.STRONG if cancer and weight else Strength.MODERATE
-    return _match("spinal_malignancy", strength, because)
-
-
-def fracture(a: Answers) -> PatternMatch | None:
-    routes = [
-        c
-        for c in (signs.MAJOR_TRAUMA, signs.OSTEOPOROTIC_FRACTURE, signs.HEIGHT_LOSS_WITH_RISK)
-        if c.truth(a) is True
-    ]
-    if not routes:
-        return None
-    strong = signs.MAJOR_TRAUMA in routes or len(routes) > 1
-    return _match(
-        "fracture",
-        Strength.STRONG if strong else Strength.MODERATE,
-        [k for c in routes for k in c.support(a)],
-    )
-
-
-def sciatica(a: Answers) -> PatternMatch | None:
-    """Pain into one leg, below the knee or worse than the back (NICE CKS Sciatica)."""
-    if a.get("leg_pain") != "one_leg":
-        return None
-    items = [k for k in ("leg_pain_below_knee", "leg_pain_worse_than_back") if _yes(a, k)]
-    if not items:
-        return None
-    if a.get("leg_numbness") == "one_leg":
-        items.append("leg_numbness")
-    if _in(a, "pain_character", "burning", "electric"):
-        items.append("pain_character")
-    if _in(a, "worse_with", "coughing_sneezing", "sitting"):
-        items.append("worse_with")
-    points = len(items)
-    strength = (
-        Strength.STRONG
-        if points >= SCIATICA_STRONG
-        else Strength.MODERATE
-        if points >= SCIATICA_MODERATE
-        else Strength.WEAK
-    )
-    return _match("sciatica", strength, ["leg_pain", *items])
-
-
-def stenosis_items(a: Answers) -> list[str]:
-    """The Cook cluster items that score, named by the answer key behind each."""
-    items = []
-    if a.get("leg_pain") == "both_legs" or a.get("leg_numbness") == "both_legs":
-        items.append("leg_pain" if a.get("leg_pain") == "both_legs" else "leg_numbness")
-    if _yes(a, "leg_pain_worse_than_back"):
-        items.append("leg_pain_worse_than_back")
-    if _in(a, "worse_with", "walking", "standing"):
-        items.append("worse_with")
-    if _in(a, "better_with", "sitting", "bending_forward"):
-        items.append("better_with")
-    if a["age"] > STENOSIS_AGE_ABOVE:
-        items.append("age")
-    return items
-
-
-def spinal_stenosis(a: Answers) -> PatternMatch | None:
-    has_leg_symptoms = any(_in(a, k, *signs.ANY_SIDE) for k in ("leg_pain", "leg_numbness"))
-    items = stenosis_items(a)
-    if not has_leg_symptoms or len(items) < STENOSIS_MODERATE:
-        return None
-    strength = Strength.STRONG if len(items) >= STENOSIS_STRONG else Strength.MODERATE
-    return _match("spinal_stenosis", strength, items)
-
-
-def onset_age(a: Answers) -> float | None:
-    """Age when this episode began: ``age - duration_weeks / 52`` (spec section 2)."""
-    weeks = a.get("duration_weeks")
-    return None if weeks is None else signs.onset_age(a["age"], weeks)
-
-
-def inflammatory_items(a: Answers) -> list[str]:
-    """The ASAS items that score. ``rest`` counts only when better_with was answered."""
-    items = []
-    started = onset_age(a)
-    if started is not None and started < INFLAMMATORY_ONSET_BEFORE_AGE:
-        items.append("age")
-    if a.get("onset") == "gradual":
-        items.append("onset")
-    better = a.get("better_with")
-    if better is not None and "movement" in better:
-        items.append("better_with")
-    if better is not None and "rest" not in better:
-        items.append("better_with")
-    if a.get("night_pain") == "wakes_eases_on_getting_up":
-        items.append("night_pain")
-    return items
-
-
-def inflammatory(a: Answers) -> PatternMatch | None:
-    weeks = a.get("duration_weeks")
-    if weeks is None or weeks <= INFLAMMATORY_ABOVE_WEEKS:
-        return None
-    items = inflammatory_items(a)
-    if len(items) < INFLAMMATORY_MIN_ITEMS:
-        return None
-    support = ["duration_weeks", *items]
-    if _yes(a, "morning_stiffness_over_30min"):
-        support.append("morning_stiffness_over_30min")
-    strength = Strength.STRONG
-    if len(a.get("spa_features") or ()) >= SPA_SUPPORT_MIN:
-        # Raised one step, never above strong: today ASAS 4 of 5 is already strong,
-        # so the features add their support without changing the strength.
-        strength = strength.raised()
-        support.append("spa_features")
-    return _match("inflammatory", strength, support)
-
-
-def scoliosis(a: Answers) -> PatternMatch | None:
-    if not _yes(a, "spine_curve"):
-        return None
-    return _match("scoliosis", Strength.MODERATE, ["spine_curve"])
-
-
-def osteoarthritis(a: Answers) -> PatternMatch | None:
-    """Age-related wear ("joint calcification" in everyday speech); at most moderate."""
-    if (
-        a["age"] >= OSTEOARTHRITIS_FROM_AGE
-        and a.get("onset") == "gradual"
-        and _in(a, "worse_with", "standing", "rest")
-        and not _yes(a, "morning_stiffness_over_30min")
-    ):
-        because = ["age", "onset", "worse_with"]
-        if "morning_stiffness_over_30min" in a:
-            because.append("morning_stiffness_over_30min")
-        return _match("osteoarthritis", Strength.MODERATE, because)
-    return None
-
-
-def _leg_symptoms(a: Answers) -> bool:
-    sides = any(_in(a, k, *signs.ANY_SIDE) for k in ("leg_pain", "leg_numbness", "leg_weakness"))
-    return sides or _yes(a, "leg_pain_below_knee")
-
-
-def muscle_strain(a: Answers) -> PatternMatch | None:
-    """Sudden pain after a minor strain or a lift, no leg symptoms, under 6 weeks."""
-    weeks = a.get("duration_weeks")
-    minor = a.get("trauma") == "minor"
-    lifting = _in(a, "worse_with", "lifting") and a.get("trauma") != "major"
-    if (
-        a.get("onset") != "sudden"
-        or not (minor or lifting)
-        or _leg_symptoms(a)
-        or weeks is None
-        or weeks >= STRAIN_BELOW_WEEKS
-    ):
-        return None
-    because = (
-        ["onset", "duration_weeks"]
-        + (["trauma"] if minor else [])
-        + (["worse_with"] if lifting else [])
-    )
-    return _match("muscle_strain", Strength.MODERATE if minor else Strength.WEAK, because)
-
-
-def nonspecific_mechanical(a: Answers) -> PatternMatch | None:
-    """Pain that changes with movement and position (checked last, see `match_all`)."""
-    if _yes(a, "pain_constant"):
-        return None
-    worse = _in(a, "worse_with", *MECHANICAL_WORSE)
-    better = _in(a, "better_with", *MECHANICAL_BETTER)
-    if not (worse or better):
-        return None
-    because = (["worse_with"] if worse else []) + (["better_with"] if better else [])
-    strength = Strength.MODERATE if worse and better else Strength.WEAK
-    return _match("nonspecific_mechanical", strength, because)
-
-
 @dataclass(frozen=True)
 class PatternRule:
-    """A pattern as data: the first tier whose condition is true sets the strength.
+    """A pattern as data, read by both interpreters.
 
-    The answers that support it are those of every tier that holds. ``unless``
-    names patterns that, when present, mean this one does not apply.
+    It fits when ``when`` is true and one of its ``tiers`` is: the first true
+    tier sets the strength, and each true condition in ``raises`` lifts it one
+    step (never above strong). Its supporting answers are those of every true
+    condition in ``because``, in that order; with no ``because`` they are the
+    answers of the tier that set the strength. ``unless`` names patterns that,
+    when present, mean this one does not apply; a ``fallback`` pattern is listed
+    only when no other plain (not serious) pattern fits.
     """
 
     id: str
     tiers: tuple[tuple[Cond, Strength], ...]
     source: str
+    when: Cond = ALWAYS
+    because: tuple[Cond, ...] | None = None
+    raises: tuple[Cond, ...] = ()
     unless: tuple[str, ...] = ()
+    fallback: bool = False
+
+    @property
+    def serious(self) -> bool:
+        return self.id in SERIOUS_ORDER
 
     def match(self, a: Answers) -> PatternMatch | None:
-        held = [(cond, strength) for cond, strength in self.tiers if cond.truth(a) is True]
-        if not held:
+        """The row interpreter: this pattern for one clean answer set, or None."""
+        if self.when is not ALWAYS and self.when.truth(a) is not True:
             return None
-        return _match(self.id, held[0][1], [k for cond, _ in held for k in cond.support(a)])
+        tier = next((t for t in self.tiers if t[0].truth(a) is True), None)
+        if tier is None:
+            return None
+        cond, strength = tier
+        for lift in self.raises:
+            if lift.truth(a) is True:
+                strength = strength.raised()
+        if self.because is None:
+            because = cond.support(a)
+        else:
+            because = tuple(k for c in self.because if c.truth(a) is True for k in c.support(a))
+        return _match(self.id, strength, because)
 
 
-STRONG, MODERATE, WEAK = Strength.STRONG, Strength.MODERATE, Strength.WEAK
+@dataclass(frozen=True)
+class Alias:
+    """``id`` is shown beside ``of``, with its strength and answers, when ``when`` holds."""
 
-#: Spec section 3 (v2). Strength choices are recorded in docs/engine.md.
-RULE_PATTERNS: tuple[PatternRule, ...] = (
+    id: str
+    of: str
+    when: Cond
+
+
+# ---- the serious patterns -------------------------------------------------------------
+
+#: The first three emergency bullets: the cauda equina warning signs (strong), or
+#: only the leg signs (moderate). Each step lists only its own answers.
+CAUDA_EQUINA = PatternRule(
+    "cauda_equina",
+    (
+        (signs.CES_SIGNS, STRONG),
+        (any_of(signs.BOTH_LEGS_NEURO, signs.NEW_BILATERAL_LEG_PAIN), MODERATE),
+    ),
+    "NHS cauda equina warning card (GIRFT National Suspected CES Pathway, 2023)",
+)
+
+SPINAL_INFECTION = PatternRule(
+    "spinal_infection", ((signs.SPINAL_INFECTION, STRONG),), "NICE CKS; Finucane et al. 2020"
+)
+
+_CANCER = yes("cancer_history")
+#: Strong when a cancer history and the weight-loss red flag agree, else moderate.
+SPINAL_MALIGNANCY = PatternRule(
+    "spinal_malignancy",
+    (
+        (all_of(_CANCER, signs.WEIGHT_LOSS_RED_FLAG), STRONG),
+        (any_of(_CANCER, signs.WEIGHT_LOSS_RED_FLAG), MODERATE),
+    ),
+    "NICE CG75 / NG234; NICE NG12",
+    because=(_CANCER, signs.WEIGHT_LOSS_RED_FLAG),
+)
+
+_FRACTURE_ROUTES = (signs.MAJOR_TRAUMA, signs.OSTEOPOROTIC_FRACTURE, signs.HEIGHT_LOSS_WITH_RISK)
+#: Strong after major trauma or when two routes agree; otherwise moderate.
+FRACTURE = PatternRule(
+    "fracture",
+    (
+        (any_of(signs.MAJOR_TRAUMA, at_least_n(2, *_FRACTURE_ROUTES)), STRONG),
+        (any_of(*_FRACTURE_ROUTES), MODERATE),
+    ),
+    "Downie et al. BMJ 2013; NICE CKS Back pain - low",
+    because=_FRACTURE_ROUTES,
+)
+
+# ---- the plain patterns of v1 ---------------------------------------------------------
+
+_ONE_LEG = is_("leg_pain", "one_leg")
+_SCIATICA_ITEMS = (
+    yes("leg_pain_below_knee"),
+    yes("leg_pain_worse_than_back"),
+    is_("leg_numbness", "one_leg"),
+    has("pain_character", "burning", "electric"),
+    has("worse_with", "coughing_sneezing", "sitting"),
+)
+#: Pain into one leg, below the knee or worse than the back (NICE CKS Sciatica):
+#: one point an item, 4+ strong, 2-3 moderate, 1 weak.
+SCIATICA = PatternRule(
+    "sciatica",
+    (
+        (at_least_n(SCIATICA_STRONG, *_SCIATICA_ITEMS), STRONG),
+        (at_least_n(SCIATICA_MODERATE, *_SCIATICA_ITEMS), MODERATE),
+        (ALWAYS, WEAK),
+    ),
+    "NICE CKS Sciatica",
+    when=all_of(_ONE_LEG, any_of(*_SCIATICA_ITEMS[:2])),
+    because=(_ONE_LEG, *_SCIATICA_ITEMS),
+)
+
+#: The Cook cluster items, each named by the answer key behind it (both legs:
+#: the leg pain answer when it is both legs, else the numbness one).
+_STENOSIS_ITEMS = (
+    first_of(is_("leg_pain", "both_legs"), is_("leg_numbness", "both_legs")),
+    yes("leg_pain_worse_than_back"),
+    has("worse_with", "walking", "standing"),
+    has("better_with", "sitting", "bending_forward"),
+    above("age", STENOSIS_AGE_ABOVE),
+)
+SPINAL_STENOSIS = PatternRule(
+    "spinal_stenosis",
+    (
+        (at_least_n(STENOSIS_STRONG, *_STENOSIS_ITEMS), STRONG),
+        (at_least_n(STENOSIS_MODERATE, *_STENOSIS_ITEMS), MODERATE),
+    ),
+    "Cook et al. 2011",
+    when=any_of(is_("leg_pain", *signs.ANY_SIDE), is_("leg_numbness", *signs.ANY_SIDE)),
+    because=_STENOSIS_ITEMS,
+)
+
+#: The ASAS items. ``rest`` not in ``better_with`` counts only when it was answered.
+_INFLAMMATORY_ITEMS = (
+    Derived(
+        "onset_age",
+        ("age", "duration_weeks"),
+        signs.onset_age,
+        lambda started: started < INFLAMMATORY_ONSET_BEFORE_AGE,
+    ),
+    is_("onset", "gradual"),
+    has("better_with", "movement"),
+    lacks("better_with", "rest"),
+    is_("night_pain", "wakes_eases_on_getting_up"),
+)
+_LONG_PAIN = above("duration_weeks", INFLAMMATORY_ABOVE_WEEKS)
+_SPA_SUPPORT = count_at_least("spa_features", SPA_SUPPORT_MIN)
+#: ASAS 4 of 5 is already strong, so the spondyloarthritis features raise it to
+#: strong at most: they add their support without changing the strength today.
+INFLAMMATORY = PatternRule(
+    "inflammatory",
+    ((at_least_n(INFLAMMATORY_MIN_ITEMS, *_INFLAMMATORY_ITEMS), STRONG),),
+    "Sieper et al. 2009 (ASAS); NICE NG65",
+    when=_LONG_PAIN,
+    because=(_LONG_PAIN, *_INFLAMMATORY_ITEMS, yes("morning_stiffness_over_30min"), _SPA_SUPPORT),
+    raises=(_SPA_SUPPORT,),
+)
+
+SCOLIOSIS = PatternRule("scoliosis", ((yes("spine_curve"), MODERATE),), "NICE CKS Back pain - low")
+
+#: Age-related wear ("joint calcification" in everyday speech); at most moderate.
+OSTEOARTHRITIS = PatternRule(
+    "osteoarthritis",
+    (
+        (
+            all_of(
+                at_least("age", OSTEOARTHRITIS_FROM_AGE),
+                is_("onset", "gradual"),
+                has("worse_with", "standing", "rest"),
+                not_yes("morning_stiffness_over_30min"),
+            ),
+            MODERATE,
+        ),
+    ),
+    "NICE CKS Back pain - low",
+)
+
+#: No leg symptoms: an unanswered leg question does not count as one.
+_NO_LEG_SYMPTOMS = all_of(
+    is_not("leg_pain", *signs.ANY_SIDE, missing=True),
+    is_not("leg_numbness", *signs.ANY_SIDE, missing=True),
+    is_not("leg_weakness", *signs.ANY_SIDE, missing=True),
+    not_yes("leg_pain_below_knee"),
+)
+_SUDDEN = is_("onset", "sudden")
+_SHORT = below("duration_weeks", STRAIN_BELOW_WEEKS)
+_MINOR_TRAUMA = is_("trauma", "minor")
+_LIFTING = all_of(has("worse_with", "lifting"), quiet(is_not("trauma", "major", missing=True)))
+#: Sudden pain after a minor strain (moderate) or a lift (weak), no leg symptoms,
+#: under 6 weeks.
+MUSCLE_STRAIN = PatternRule(
+    "muscle_strain",
+    ((_MINOR_TRAUMA, MODERATE), (ALWAYS, WEAK)),
+    "NICE CKS Back pain - low",
+    when=all_of(_SUDDEN, any_of(_MINOR_TRAUMA, _LIFTING), quiet(_NO_LEG_SYMPTOMS), _SHORT),
+    because=(_SUDDEN, _SHORT, _MINOR_TRAUMA, _LIFTING),
+)
+
+_WORSE = has("worse_with", *MECHANICAL_WORSE)
+_BETTER = has("better_with", *MECHANICAL_BETTER)
+#: Pain that changes with movement and position: moderate when both, weak when one.
+NONSPECIFIC_MECHANICAL = PatternRule(
+    "nonspecific_mechanical",
+    ((all_of(_WORSE, _BETTER), MODERATE), (any_of(_WORSE, _BETTER), WEAK)),
+    "NICE NG59; NICE CKS Back pain - low",
+    when=quiet(not_yes("pain_constant")),
+    because=(_WORSE, _BETTER),
+    fallback=True,
+)
+
+# ---- the v2 patterns (spec section 3, v2; strength choices in docs/engine.md) ----------
+
+_KIDNEY_STRONG = any_of(signs.KIDNEY_STONE, signs.KIDNEY_INFECTION)
+
+V2_PATTERNS: tuple[PatternRule, ...] = (
     PatternRule(
         "aortic_aneurysm",
         ((signs.ANEURYSM_SYMPTOMS, STRONG), (signs.KNOWN_ANEURYSM, MODERATE)),
         "NICE NG156; NICE CKS abdominal aortic aneurysm",
+        because=(signs.ANEURYSM_SYMPTOMS, signs.KNOWN_ANEURYSM),
     ),
     PatternRule(
         "spinal_bleed",
         ((signs.BLEED_NERVE_SIGNS, STRONG), (signs.BLEED_SUDDEN_PAIN, MODERATE)),
         "case series of spontaneous spinal epidural haematoma on anticoagulants",
+        because=(signs.BLEED_NERVE_SIGNS, signs.BLEED_SUDDEN_PAIN),
     ),
     PatternRule(
         "kidney",
-        (
-            (any_of(signs.KIDNEY_STONE, signs.KIDNEY_INFECTION), STRONG),
-            (signs.SIDE_PAIN_WITH_URINE, MODERATE),
-        ),
+        ((_KIDNEY_STRONG, STRONG), (signs.SIDE_PAIN_WITH_URINE, MODERATE)),
         "NICE NG118; NICE NG111",
+        because=(_KIDNEY_STRONG, signs.SIDE_PAIN_WITH_URINE),
     ),
     PatternRule("shingles", ((signs.SHINGLES, STRONG),), "NHS shingles"),
     PatternRule(
@@ -351,46 +361,45 @@ RULE_PATTERNS: tuple[PatternRule, ...] = (
     ),
 )
 
-FINDERS: tuple[Finder, ...] = (
-    cauda_equina,
-    spinal_infection,
-    spinal_malignancy,
-    fracture,
-    sciatica,
-    spinal_stenosis,
-    inflammatory,
-    scoliosis,
-    osteoarthritis,
-    muscle_strain,
+#: Every pattern rule. The order does not matter: the matches are ranked (`rank`).
+PATTERN_RULES: tuple[PatternRule, ...] = (
+    CAUDA_EQUINA,
+    SPINAL_INFECTION,
+    SPINAL_MALIGNANCY,
+    FRACTURE,
+    SCIATICA,
+    SPINAL_STENOSIS,
+    INFLAMMATORY,
+    SCOLIOSIS,
+    OSTEOARTHRITIS,
+    MUSCLE_STRAIN,
+    *V2_PATTERNS,
+    NONSPECIFIC_MECHANICAL,
+)
+#: `fracture` is also shown under its everyday name when there was no major trauma.
+ALIASES: tuple[Alias, ...] = (
+    Alias(FRACTURE_ALIAS, "fracture", is_not("trauma", "major", missing=True)),
 )
 
 
-def _rank(p: PatternMatch) -> tuple[int, int, int]:
+def rank(p: PatternMatch) -> tuple[int, int, int]:
     """Serious first, by strength then the spec sentence's order; then the rest by strength."""
     if p.serious:
         return (0, -p.strength.rank, SERIOUS_ORDER.index(p.id))
     return (1, -p.strength.rank, ORDER.index(p.id))
 
 
-def _rule_patterns(a: Answers) -> list[PatternMatch]:
-    hits = {r.id: m for r in RULE_PATTERNS if (m := r.match(a)) is not None}
-    return [m for r in RULE_PATTERNS if (m := hits.get(r.id)) and not set(r.unless) & set(hits)]
-
-
 def match_all(a: Answers) -> tuple[PatternMatch, ...]:
-    """All patterns that fit, ranked (see `_rank`)."""
-    found = [m for find in FINDERS if (m := find(a)) is not None]
-    found += _rule_patterns(a)
-    fracture_match = next((m for m in found if m.id == "fracture"), None)
-    if fracture_match and a.get("trauma") != "major":
-        found.append(
-            PatternMatch(FRACTURE_ALIAS, fracture_match.strength, fracture_match.because, True)
-        )
+    """All patterns that fit, ranked (see `rank`): the row interpreter of `PATTERN_RULES`."""
+    hits = {r.id: m for r in PATTERN_RULES if not r.fallback and (m := r.match(a)) is not None}
+    found = [m for r in PATTERN_RULES if (m := hits.get(r.id)) and not set(r.unless) & set(hits)]
+    for alias in ALIASES:
+        of = hits.get(alias.of)
+        if of is not None and alias.when.truth(a) is True:
+            found.append(PatternMatch(alias.id, of.strength, of.because, True))
     if not any(not m.serious for m in found):
-        fallback = nonspecific_mechanical(a)
-        if fallback:
-            found.append(fallback)
-    return tuple(sorted(found, key=_rank))
+        found += [m for r in PATTERN_RULES if r.fallback and (m := r.match(a)) is not None]
+    return tuple(sorted(found, key=rank))
 
 
 # ---- one condition, one row (spec section 3, v2) -----------------------------

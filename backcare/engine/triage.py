@@ -15,8 +15,20 @@ from typing import Any
 
 from backcare.engine import signs
 from backcare.engine.answers import KEYS
-from backcare.engine.logic import Cond, Fact, all_of, any_of, at_least, below, is_, not_yes, yes
+from backcare.engine.logic import (
+    Cond,
+    PatternFits,
+    all_of,
+    any_of,
+    at_least,
+    at_least_n,
+    below,
+    is_,
+    not_yes,
+    yes,
+)
 from backcare.engine.results import Level, PatternMatch, Scores
+from backcare.engine.scores import BOTHERSOME, PSYCHOSOCIAL_BANDS, PSYCHOSOCIAL_ITEMS
 
 
 class Context(dict):
@@ -42,28 +54,27 @@ class Rule:
     unless: tuple[str, ...] = ()
 
 
-def _pattern(pid: str) -> Fact:
-    return Fact(pid, lambda c: c.patterns[pid].because if pid in c.patterns else None)
+def _pattern(pid: str) -> PatternFits:
+    return PatternFits(pid)
 
 
-def _sciatica_persistent(c: Context) -> tuple[str, ...] | None:
-    """Sciatica for 6 weeks or more, or with worst pain 8 or more (NICE NG59)."""
-    match = c.patterns.get("sciatica")
-    if match is None:
-        return None
-    extra = [
-        k
-        for k, hit in (
-            ("duration_weeks", c.get("duration_weeks", 0) >= 6),
-            ("pain_week_worst", c.get("pain_week_worst", 0) >= 8),
-        )
-        if hit
-    ]
-    return (*match.because, *extra) if extra else None
+#: Sciatica for 6 weeks or more, or with worst pain 8 or more (NICE NG59). An
+#: unanswered duration or worst pain counts as below the line here.
+SCIATICA_PERSISTENT = all_of(
+    PatternFits("sciatica"),
+    any_of(
+        at_least("duration_weeks", 6, missing=False), at_least("pain_week_worst", 8, missing=False)
+    ),
+)
 
-
-def _psychosocial_high(c: Context) -> tuple[str, ...] | None:
-    return c.scores.psychosocial_items if c.scores.psychosocial_risk == "high" else None
+#: The psychosocial screen's "high" band (`scores`): its points, as a count of
+#: its items, reach the band above "medium".
+PSYCHOSOCIAL_HIGH_FROM = next(top for top, name in PSYCHOSOCIAL_BANDS if name == "medium") + 1
+PSYCHOSOCIAL_HIGH = at_least_n(
+    PSYCHOSOCIAL_HIGH_FROM,
+    *(yes(k) for k in PSYCHOSOCIAL_ITEMS),
+    is_("bothersomeness", *BOTHERSOME),
+)
 
 
 #: New back pain at 50 or over (Downie et al., BMJ 2013; NICE CKS). An unknown
@@ -161,7 +172,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "sciatica_persistent",
         S,
-        Fact("sciatica_persistent", _sciatica_persistent),
+        SCIATICA_PERSISTENT,
         "NICE NG59",
     ),
     Rule("not_improving", S, at_least("duration_weeks", 6), "NICE NG59; NICE CKS"),
@@ -190,7 +201,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "psychosocial_high",
         S,
-        Fact("psychosocial_high", _psychosocial_high),
+        PSYCHOSOCIAL_HIGH,
         "Hill et al. 2008 (risk factors only; our screen is not validated)",
     ),
     Rule(
