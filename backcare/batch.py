@@ -515,6 +515,8 @@ class ColumnScorer:
             j
             for j in range(len(self.columns))
             if not pd.api.types.is_string_dtype(frame[j].cat.categories.dtype)
+            # a huge whole number can come back as a Python int inside object categories
+            or not all(isinstance(c, str) for c in frame[j].cat.categories)
         ]
         exact = _read_plain(pd, text, len(self.columns), str, again) if again else None
         codes = []
