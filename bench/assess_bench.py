@@ -13,8 +13,8 @@ from bench.stats import ROOT, Figure
 #: The read-only shared folder beside the repo (as in tests/helpers.py).
 SHARED = Path(os.environ.get("BACKCARE_SHARED", ROOT.parent / "shared"))
 VIGNETTES = SHARED / "vignettes" / "public.json"
-#: Spec budget: at most 100 microseconds per answer set (median).
-BUDGET_US = 100.0
+#: Issue 14 budget: at most 50 microseconds per answer set (median).
+BUDGET_US = 50.0
 
 
 def valid_answer_sets() -> list[dict]:

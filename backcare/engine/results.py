@@ -20,10 +20,12 @@ class Level(StrEnum):
 
     @property
     def rank(self) -> int:
-        return _LEVEL_ORDER.index(self)
+        return _LEVEL_RANK[self]
 
 
 _LEVEL_ORDER = (Level.SELF_CARE, Level.SOON, Level.URGENT, Level.EMERGENCY)
+#: A dict, not ``tuple.index``: `rank` is called some 70 times in every `assess`.
+_LEVEL_RANK = {level: i for i, level in enumerate(_LEVEL_ORDER)}
 
 
 class Strength(StrEnum):
