@@ -222,7 +222,7 @@ def _cards(plan: Mapping[str, Any]) -> None:
             picture, text = st.columns([1, 5])
             drawing = library.illustration(ex)
             if drawing:
-                picture.image(drawing, width=90)
+                picture.image(drawing, width=90, alt=words["drawing_alt"].format(name=ex.name))
             text.markdown(f"#### {CATEGORY_ICONS.get(ex.category, '')} {ex.name}")
             text.caption(f"{words['category_names'][ex.category]} · {planner.dose_text(ex)}")
             text.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(ex.steps, start=1)))

@@ -27,9 +27,12 @@ if latest is not None:
         st.caption(words["latest_when"].format(date=when))
     ui.level_banner(present.banner(latest.triage), large=False)
     st.page_link("pages/results.py", label=words["see_result"], icon=":material/assignment:")
-    if st.button(words["start_again"], key="home_start_again", icon=":material/restart_alt:"):
-        flow.start_again()
-        st.rerun()
+    st.button(
+        words["start_again"],
+        key="home_start_again",
+        icon=":material/restart_alt:",
+        on_click=flow.start_again,
+    )
 
 label = labels["start_check"] if not ui.answers() else labels["carry_on_check"]
 if st.button(label, key="home_start", type="primary", icon=":material/checklist:"):

@@ -42,6 +42,7 @@ from enum import StrEnum
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
 
 from backcare.diary import entries as diary
 from backcare.diary.storage import StorageError, Store, fingerprint
@@ -438,7 +439,14 @@ def keep_in_browser() -> Iterator[None]:
         st.stop()
     try:
         yield
-    finally:
+    except RerunException:
+        # st.rerun or st.switch_page: this run's messages never reach the browser,
+        # so nothing is marked as sent; the next run sends the change.
+        raise
+    except BaseException:
+        _sync(slot)
+        raise
+    else:
         _sync(slot)
 
 

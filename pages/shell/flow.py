@@ -152,6 +152,9 @@ def _acknowledge(ids: frozenset[str]) -> None:
     st.session_state[SessionKey.EMERGENCY_ACK] = (
         frozenset(st.session_state.get(SessionKey.EMERGENCY_ACK, ())) | ids
     )
+    # Set again in this run, so the browser draws the step with the answers given
+    # (a widget drawn again after a run without it would show its default).
+    ui.keep_widget_answers()
 
 
 def emergency_screen(assessment: Assessment) -> None:
@@ -161,6 +164,7 @@ def emergency_screen(assessment: Assessment) -> None:
     person says they have already got help.
     """
     words = present.page_text()["emergency"]
+    ui.keep_widget_answers()
     ui.scroll_to_top("emergency")
     ui.emergency_box(assessment, key="emergency_screen")
     st.write(words["continue_hint"])
@@ -192,7 +196,12 @@ def save_progress() -> None:
     }
     # If the store cannot be written, the check still works; only a refresh would lose it.
     with contextlib.suppress(StorageError):
-        store.get_store().save_draft(DRAFT, _jsonable(draft))
+        db = store.get_store()
+        old = db.draft(DRAFT) or {}
+        new = _jsonable(draft)
+        # Unchanged apart from the time: no write (two open tabs would wake each other).
+        if {**old, "saved_at": None} != {**new, "saved_at": None}:
+            db.save_draft(DRAFT, new)
 
 
 def _jsonable(value: Any) -> Any:

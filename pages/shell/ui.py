@@ -133,15 +133,28 @@ def emergency_box(assessment, *, key: str = "emergency_box") -> None:
     focus_and_announce(key)
 
 
+def keep_widget_answers() -> None:
+    """Keep the answers of widgets that are not drawn in this run.
+
+    Streamlit forgets a widget's value when a run does not draw it (the
+    emergency screen replaces the step). Written back as plain session state,
+    the values are there when the step is drawn again, so "Yes" is never lost.
+    """
+    for key in [k for k in st.session_state if str(k).startswith(("q_", "cl_", "gate_"))]:
+        st.session_state[key] = st.session_state[key]
+
+
 def focus_and_announce(key: str) -> None:
     """Scroll a keyed container into view, move keyboard focus to it, and have screen
     readers announce it (role=alert). Our own inline script; nothing is loaded."""
     st.html(
+        # No "<" followed by a letter or digit inside the script: Streamlit's HTML
+        # cleaner drops such a script (it looks like a tag).
         "<script>(function(){let n=0;function go(){"
         f"const el=document.querySelector('.st-key-{key}');"
-        "if(!el){if(n++<50)setTimeout(go,40);return;}"
+        "if(!el){if(n++ > 50)return;setTimeout(go,40);return;}"
         "el.setAttribute('role','alert');el.setAttribute('aria-live','assertive');"
-        "el.setAttribute('tabindex','-1');"
+        "el.setAttribute('tabindex','-1');el.style.scrollMarginTop='4.5rem';"
         "el.scrollIntoView({block:'start'});el.focus({preventScroll:true});}go();})();</script>",
         unsafe_allow_javascript=True,
     )

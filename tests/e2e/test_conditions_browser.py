@@ -49,10 +49,17 @@ def test_list_link_opens_an_explainer_and_back_link_returns(page, app_url: str) 
     assert heading(page) == "Conditions"
 
 
-def test_search_box_filters_the_list(page, app_url: str) -> None:
+@pytest.mark.parametrize(
+    ("words", "first_id"),
+    [
+        ("leg pain", "sciatica"),
+        ("wetting myself", "cauda_equina"),  # everyday words; the emergency explainer first
+    ],
+)
+def test_search_box_filters_the_list(page, app_url: str, words: str, first_id: str) -> None:
     goto(page, f"{app_url}/conditions")
-    page.get_by_label("Search conditions").fill("leg pain")
+    page.get_by_label("Search conditions").fill(words)
     page.keyboard.press("Enter")
     wait_for_app(page)
     first = page.locator('[data-testid="stPageLink"] a').first
-    assert first.inner_text().strip().endswith(conditions.get("sciatica").title)
+    assert first.inner_text().strip().endswith(conditions.get(first_id).title)

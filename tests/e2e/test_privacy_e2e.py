@@ -8,8 +8,11 @@
 * A Markdown payload in an uploaded file's name and content shows as text, and
   the browser asks no other machine for anything.
 
-The server is started with default settings (`BACKCARE_STORAGE` unset), as
-`tests/e2e/conftest.py` does. Each test is a few page loads: keep them focused.
+The first test starts a server of its own with default settings
+(`BACKCARE_STORAGE` unset: a visitor on this machine gets the on-disk diary);
+the others use the shared server (`BACKCARE_STORAGE=browser`, see
+`tests/e2e/conftest.py`), where every visitor's diary is kept in their own
+browser. Each test is a few page loads: keep them focused.
 """
 
 from __future__ import annotations
@@ -54,6 +57,10 @@ def open_progress(page, url: str) -> None:
 
 
 def log_note(page, note: str) -> None:
+    """Log today with a note (the pain scales start unset, and a day needs both)."""
+    for label, value in ((WORDS["pain_now"], 3), (WORDS["pain_worst"], 5)):
+        scale = page.get_by_role("radiogroup", name=label)
+        scale.get_by_role("radio", name=str(value), exact=True).click()
     page.get_by_label(WORDS["notes"]).fill(note)
     page.get_by_role("button", name=WORDS["save"]).click()
     wait_for_app(page)
