@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 import pytest
 from hypothesis import given, settings
 
@@ -42,6 +44,22 @@ def test_banner_says_the_level_in_words_and_icon_not_colour_alone(level: str, ki
     # A Material icon from Streamlit's own font: an emoji shows as a box without an emoji font.
     assert b.icon.startswith(":material/") and b.icon.endswith(":")
     assert b.title and b.action
+
+
+#: The longest run of characters the headline and the action of one banner may share.
+SHARED_RUN_LIMIT = 15
+
+
+@pytest.mark.parametrize("level", [lv.value for lv in Level])
+def test_banner_says_each_thing_once(level: str) -> None:
+    """Issue 11: "Speak to a doctor today. Speak to a doctor today or within 24 hours."
+    The bold headline and the action after it must not repeat each other."""
+    b = present.banner(level)
+    head, action = b.headline.lower(), b.action.lower()
+    run = difflib.SequenceMatcher(None, head, action).find_longest_match()
+    assert run.size < SHARED_RUN_LIMIT, (
+        f"{level}: headline and action share {head[run.a : run.a + run.size]!r}"
+    )
 
 
 def test_banner_icons_and_titles_differ_between_levels() -> None:
