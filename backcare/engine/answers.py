@@ -13,9 +13,10 @@ A key that is absent (or ``None``) means "not answered", never "no".
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 
@@ -219,21 +220,39 @@ def _number(field: Field, value: Any) -> tuple[bool, Any]:
     return True, value
 
 
-def _clean(field: Field, value: Any) -> tuple[bool, Any]:
-    """Return (ok, cleaned value). Kept cheap: it runs for every answer of every assessment."""
-    kind = field.kind
+Cleaner = Callable[[Any], tuple[bool, Any]]
+
+
+def _cleaner(field: Field) -> Cleaner:
+    """The check of one key's value, returning (ok, cleaned value).
+
+    Made once per key with what it needs bound in: it runs for every answer of
+    every assessment, so no kind dispatch or attribute lookup is left for then.
+    """
+    kind, choices, allowed = field.kind, field.choices, frozenset(field.choices)
     if kind is Kind.BOOL:
-        return value is True or value is False, value
+        return lambda value: (value is True or value is False, value)
     if kind is Kind.CHOICE:
-        return isinstance(value, str) and value in field.choices, value
+        return lambda value: (isinstance(value, str) and value in allowed, value)
     if kind is Kind.MULTI:
-        if not isinstance(value, list | tuple) or not all(
-            isinstance(v, str) and v in field.choices for v in value
-        ):
-            return False, value
-        # Keep the contract's order and drop repeats: ["walking", "walking"] means walking.
-        return True, tuple(c for c in field.choices if c in value)
-    return _number(field, value)
+
+        def clean_list(value: Any) -> tuple[bool, Any]:
+            if not isinstance(value, list | tuple):
+                return False, value
+            try:  # only str items can be in `allowed`; an unhashable item raises
+                ok = allowed.issuperset(value)
+            except TypeError:
+                ok = False
+            if not ok:
+                return False, value
+            # Keep the contract's order and drop repeats: ["walking", "walking"] means walking.
+            return True, tuple(c for c in choices if c in value)
+
+        return clean_list
+    return partial(_number, field)
+
+
+_CLEANERS: dict[str, tuple[Field, Cleaner]] = {f.key: (f, _cleaner(f)) for f in FIELDS}
 
 
 def validate(answers: Any) -> dict[str, Any]:
@@ -249,15 +268,20 @@ def validate(answers: Any) -> dict[str, Any]:
         )
     clean: dict[str, Any] = {}
     errors: list[FieldError] = []
+    cleaners = _CLEANERS
     for key, value in answers.items():
-        field = FIELD_BY_KEY.get(key) if isinstance(key, str) else None
-        if field is None:
+        try:  # only str keys are in `cleaners`; any other hashable key is simply not found
+            found = cleaners.get(key)
+        except TypeError:  # a key that cannot be hashed (from a hand-made Mapping)
+            found = None
+        if found is None:
             name = key if isinstance(key, str) else _shown(key)
             errors.append(FieldError(name, value, "is not a known answer key"))
             continue
         if value is None:
             continue
-        ok, cleaned = _clean(field, value)
+        field, check = found
+        ok, cleaned = check(value)
         if ok:
             clean[key] = cleaned
         else:

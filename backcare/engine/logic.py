@@ -9,9 +9,12 @@ settles an And, one True settles an Or, whatever is missing.
 The conditions are data, not code: a leaf names one answer key, an operation
 from `Op` and its argument. That is what lets two interpreters read the same
 rules. The methods here (`truth`, `support`, `open_keys`) are the row
-interpreter, one answer set at a time (`assess`). `backcare.engine.columns`
-is the column interpreter: it reads the same objects and works on whole
-columns of answers at once (batch scoring). No rule is written twice.
+interpreter, one answer set at a time (`assess`); for speed, each tree is
+compiled from the same data into one Python function the first time it is
+asked (see the end of this module; tests/test_logic_compiled.py checks it
+against the methods). `backcare.engine.columns` is the column interpreter: it
+reads the same objects and works on whole columns of answers at once (batch
+scoring). No rule is written twice.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 Truth = bool | None
@@ -141,6 +145,7 @@ class _Parts(Cond):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_keys", _unique(k for p in self.parts for k in p.keys))
+        _compile_on_first_use(self)
 
     @property
     def keys(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -251,6 +256,9 @@ class Derived(Cond):
     compute: Callable[..., Any]
     predicate: Callable[[Any], Any]
 
+    def __post_init__(self) -> None:
+        _compile_on_first_use(self)
+
     @property
     def keys(self) -> tuple[str, ...]:  # type: ignore[override]
         return self.inputs
@@ -274,6 +282,9 @@ class AskedWhen(Cond):
     test: Test
     when: Cond
 
+    def __post_init__(self) -> None:
+        _compile_on_first_use(self)
+
     @property
     def keys(self) -> tuple[str, ...]:  # type: ignore[override]
         return self.test.keys
@@ -296,6 +307,9 @@ class Quiet(Cond):
     does not list as its reasons (e.g. "no leg symptoms" for a muscle strain)."""
 
     cond: Cond
+
+    def __post_init__(self) -> None:
+        _compile_on_first_use(self)
 
     @property
     def keys(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -421,3 +435,307 @@ def above(key: str, threshold: float) -> Test:
 
 def below(key: str, threshold: float, missing: Truth = None) -> Test:
     return Test(key, Op.BELOW, threshold, missing)
+
+
+# ---- the row interpreter, compiled ------------------------------------------------------
+#
+# `assess` asks about 60 conditions per answer set, most of them trees of a few
+# `Test` leaves, and a method call per node was most of its time. So the first
+# time a tree is asked, its `truth` is written out as the source of one Python
+# function (`_Writer`) from the same data and compiled: leaves inlined, the
+# Kleene And/Or as flat ifs. The methods above stay the definition of what each
+# node means; tests/test_logic_compiled.py checks the compiled form gives the
+# same truth for every rule and every node on random answer sets.
+
+
+class _Writer:
+    """Writes the body of ``truth(a)`` for one condition tree, node by node."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {}
+        self._count = 0
+        self.read: dict[str, str] = {}  # answer key -> the local that holds its value
+
+    def value(self, key: str) -> str:
+        """The local holding the answer to ``key``: each key is read once, at the top."""
+        if key not in self.read:
+            self.read[key] = f"_a{len(self.read)}"
+        return self.read[key]
+
+    def source(self, name: str, result: str) -> str:
+        """The whole function: read the answers it uses, then the lines written."""
+        reads = [f"    {local} = get({key!r})" for key, local in self.read.items()]
+        body = ["    get = a.get", *reads, *self.lines, f"    return {result}"]
+        return f"def {name}(a):\n" + "\n".join(body) + "\n"
+
+    def const(self, value: Any) -> str:
+        """A name for a value the source cannot spell (a set, a function, a node)."""
+        name = f"_c{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def var(self) -> str:
+        self._count += 1
+        return f"_t{self._count}"
+
+    def put(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+    def node(self, c: Cond, target: str, indent: int) -> None:
+        """Lines that leave the truth of ``c`` in the variable ``target``."""
+        kind = type(c)
+        if kind is Test:
+            self.test(c, target, indent)  # type: ignore[arg-type]
+        elif kind is All or kind is Any_ or kind is FirstOf:
+            self.junction(c, target, indent, settle=kind is All)  # type: ignore[arg-type]
+        elif kind is AtLeast:
+            self.at_least(c, target, indent)  # type: ignore[arg-type]
+        elif kind is Quiet:
+            self.node(c.cond, target, indent)  # type: ignore[attr-defined]
+        elif kind is Always:
+            self.put(indent, f"{target} = True")
+        elif kind is AskedWhen:
+            self.asked_when(c, target, indent)  # type: ignore[arg-type]
+        elif kind is Derived:
+            self.derived(c, target, indent)  # type: ignore[arg-type]
+        elif kind is PatternFits:
+            self.put(indent, f"{target} = {c.pid!r} in a.patterns")  # type: ignore[attr-defined]
+        else:  # a node this writer does not know: ask the node itself
+            self.put(indent, f"{target} = {self.const(c)}.truth(a)")
+
+    def test(self, c: Test, target: str, indent: int) -> None:
+        self.put(indent, f"_v = {self.value(c.key)}")
+        self.put(indent, f"{target} = {c.missing!r} if _v is None else {self.predicate(c)}")
+
+    def predicate(self, c: Test) -> str:
+        """The test of one answered value ``_v``, as an expression."""
+        op, arg = c.op, c.arg
+        if op is Op.TRUE:
+            return "_v is True"
+        if op is Op.NOT_TRUE:
+            return "_v is not True"
+        if op in (Op.IN, Op.NOT_IN):
+            return f"_v {'in' if op is Op.IN else 'not in'} {self.const(arg)}"
+        if op in (Op.HAS, Op.LACKS):
+            held = " or ".join(f"{x!r} in _v" for x in arg) or "False"
+            return f"({held})" if op is Op.HAS else f"not ({held})"
+        if op is Op.COUNT_AT_LEAST:
+            return f"len(_v) >= {self.const(arg)}"
+        sign = {Op.AT_LEAST: ">=", Op.AT_MOST: "<=", Op.ABOVE: ">", Op.BELOW: "<"}[op]
+        return f"_v {sign} {self.const(arg)}"
+
+    def junction(self, c: _Parts, target: str, indent: int, *, settle: bool) -> None:
+        """Kleene And (``settle`` False ends it) or Or (True ends it), flat: each part is
+        asked only while the result is not settled."""
+        stop, go = (False, True) if settle else (True, False)
+        self.put(indent, f"{target} = {go}")
+        for i, part in enumerate(c.parts):
+            inner = indent if i == 0 else indent + 1
+            if i:
+                self.put(indent, f"if {target} is not {stop}:")
+            t = self.var()
+            self.node(part, t, inner)
+            self.put(inner, f"if {t} is {stop}:")
+            self.put(inner + 1, f"{target} = {stop}")
+            self.put(inner, f"elif {t} is None:")
+            self.put(inner + 1, f"{target} = None")
+
+    def at_least(self, c: AtLeast, target: str, indent: int) -> None:
+        true, unknown = self.var(), self.var()
+        self.put(indent, f"{true} = {unknown} = 0")
+        for part in c.parts:
+            t = self.var()
+            self.node(part, t, indent)
+            self.put(indent, f"if {t} is True:")
+            self.put(indent + 1, f"{true} += 1")
+            self.put(indent, f"elif {t} is None:")
+            self.put(indent + 1, f"{unknown} += 1")
+        n = int(c.n)
+        self.put(
+            indent,
+            f"{target} = True if {true} >= {n} else (None if {true} + {unknown} >= {n} else False)",
+        )
+
+    def asked_when(self, c: AskedWhen, target: str, indent: int) -> None:
+        when = self.var()
+        self.put(indent, f"if {c.test.key!r} in a:")
+        self.test(c.test, target, indent + 1)
+        self.put(indent, "else:")
+        self.node(c.when, when, indent + 1)
+        self.put(indent + 1, f"if {when} is False:")
+        self.put(indent + 2, f"{target} = False")
+        self.put(indent + 1, "else:")
+        self.test(c.test, target, indent + 2)
+
+    def derived(self, c: Derived, target: str, indent: int) -> None:
+        values = ", ".join(self.value(k) for k in c.inputs)
+        missing = " or ".join(f"{self.value(k)} is None" for k in c.inputs) or "False"
+        compute, predicate = self.const(c.compute), self.const(c.predicate)
+        self.put(
+            indent,
+            f"{target} = None if ({missing}) else bool({predicate}({compute}({values})))",
+        )
+
+
+class _KeysWriter(_Writer):
+    """Also writes `support` and `open_keys` of a tree: lines that append keys to a list.
+
+    Each follows the method of the same name above, node kind by node kind.
+    """
+
+    def support(self, c: Cond, out: str, indent: int) -> None:
+        kind = type(c)
+        if kind is All:
+            for part in c.parts:  # type: ignore[attr-defined]
+                self.support(part, out, indent)
+        elif kind is Any_ or kind is AtLeast:
+            for part in c.parts:  # type: ignore[attr-defined]
+                self.when_true(part, indent, lambda i, p=part: self.support(p, out, i))
+        elif kind is FirstOf:
+            self.first_true(c.parts, out, indent)  # type: ignore[attr-defined]
+        elif kind is Quiet or kind is Always:
+            pass  # no answers of their own (see the classes)
+        elif kind is PatternFits:
+            self.put(indent, f"_m = a.patterns.get({c.pid!r})")  # type: ignore[attr-defined]
+            self.put(indent, f"if _m is not None: {out}.extend(_m.because)")
+        elif kind in (Test, AskedWhen, Derived):  # the keys it reads that are in the answers
+            for key in c.keys:
+                self.put(indent, f"if {key!r} in a: {out}.append({key!r})")
+        else:
+            self.put(indent, f"{out}.extend({self.const(c)}.support(a))")
+
+    def when_true(self, c: Cond, indent: int, then: Callable[[int], None]) -> None:
+        t = self.var()
+        self.node(c, t, indent)
+        self.put(indent, f"if {t} is True:")
+        self.put(indent + 1, "pass")
+        then(indent + 1)
+
+    def first_true(self, parts: tuple[Cond, ...], out: str, indent: int) -> None:
+        for i, part in enumerate(parts):
+            t = self.var()
+            self.node(part, t, indent + i)
+            self.put(indent + i, f"if {t} is True:")
+            self.put(indent + i + 1, "pass")
+            self.support(part, out, indent + i + 1)
+            self.put(indent + i, "else:")
+        self.put(indent + len(parts), "pass")
+
+    def open_keys(self, c: Cond, out: str, indent: int) -> None:
+        kind = type(c)
+        if kind is Test:
+            if c.missing is None:  # type: ignore[attr-defined]
+                key = c.key  # type: ignore[attr-defined]
+                self.put(indent, f"if {self.value(key)} is None: {out}.append({key!r})")
+        elif kind is Quiet:
+            self.open_keys(c.cond, out, indent)  # type: ignore[attr-defined]
+        elif kind is PatternFits or kind is Always:
+            pass  # never undecided
+        elif kind in (All, Any_, FirstOf):
+            self.when_open(c, indent, lambda i: self.parts_open(c.parts, out, i))  # type: ignore[attr-defined]
+        elif kind is AtLeast:
+            self.when_open(c, indent, lambda i: self.undecided_open(c.parts, out, i))  # type: ignore[attr-defined]
+        elif kind is AskedWhen:  # its tested key, whenever it is undecided
+            self.when_open(c, indent, lambda i: self.put(i, f"{out}.extend({c.keys!r})"))
+        elif kind is Derived:
+            self.when_open(c, indent, lambda i: self.missing(c.keys, out, i))
+        else:
+            self.put(indent, f"{out}.extend({self.const(c)}.open_keys(a))")
+
+    def when_open(self, c: Cond, indent: int, then: Callable[[int], None]) -> None:
+        t = self.var()
+        self.node(c, t, indent)
+        self.put(indent, f"if {t} is None:")
+        self.put(indent + 1, "pass")
+        then(indent + 1)
+
+    def parts_open(self, parts: tuple[Cond, ...], out: str, indent: int) -> None:
+        for part in parts:
+            self.open_keys(part, out, indent)
+
+    def undecided_open(self, parts: tuple[Cond, ...], out: str, indent: int) -> None:
+        for part in parts:
+            self.when_open(part, indent, lambda i, p=part: self.open_keys(p, out, i))
+
+    def missing(self, keys: tuple[str, ...], out: str, indent: int) -> None:
+        for key in keys:
+            self.put(indent, f"if {key!r} not in a: {out}.append({key!r})")
+
+
+def compile_keys(c: Cond, method: str) -> Callable[[Answers], tuple[str, ...]]:
+    """``c.support`` or ``c.open_keys`` as one compiled function (same keys, same order)."""
+    writer = _KeysWriter()
+    writer.put(1, "_out = []")
+    getattr(writer, method)(c, "_out", 1)
+    return _compiled(writer, method, "tuple(dict.fromkeys(_out))")
+
+
+def compile_truth(c: Cond) -> Callable[[Answers], Truth]:
+    """The truth of ``c`` as one compiled function (same answers as ``type(c).truth``)."""
+    writer = _Writer()
+    writer.node(c, "_result", 1)
+    return _compiled(writer, "truth", "_result")
+
+
+def compile_truths(conds: tuple[Cond, ...]) -> Callable[[Answers], tuple[Truth, ...]]:
+    """The truths of several conditions at once, as one compiled function (one call
+    instead of one per condition: `triage.decide` asks every rule for each answer set)."""
+    writer = _Writer()
+    names = []
+    for c in conds:
+        names.append(writer.var())
+        writer.node(c, names[-1], 1)
+    return _compiled(writer, "truths", f"({''.join(n + ', ' for n in names)})")
+
+
+def compile_first_true(
+    groups: tuple[tuple[Cond, tuple[Cond, ...]], ...],
+) -> Callable[[Answers], tuple[int | None, ...]]:
+    """For each (gate, choices) group: the index of the first true choice, asked only
+    when the gate is true (None when the gate is not true or no choice is). One
+    compiled call, asking no more than needed: `patterns` finds each pattern's tier."""
+    writer = _Writer()
+    names = []
+    for gate, choices in groups:
+        found, opened = writer.var(), writer.var()
+        names.append(found)
+        writer.put(1, f"{found} = None")
+        writer.node(gate, opened, 1)
+        writer.put(1, f"if {opened} is True:")
+        for i, choice in enumerate(choices):
+            t = writer.var()
+            writer.node(choice, t, 2 + i)
+            writer.put(2 + i, f"if {t} is True:")
+            writer.put(3 + i, f"{found} = {i}")
+            writer.put(2 + i, "else:")
+        writer.put(2 + len(choices), "pass")
+    return _compiled(writer, "first_true", f"({''.join(n + ', ' for n in names)})")
+
+
+def _compiled(writer: _Writer, name: str, result: str) -> Callable[..., Any]:
+    """Compile what ``writer`` wrote as ``name(a)``: our own source, from rule data."""
+    namespace = dict(writer.names)
+    exec(compile(writer.source(name, result), f"<{name}>", "exec"), namespace)
+    return namespace[name]
+
+
+def _compile_on_first_use(c: Cond) -> None:
+    """Give ``c`` a `truth`, `support` and `open_keys` that each compile the tree the
+    first time they are asked. Lazy, so importing the rules stays cheap."""
+    compilers = {
+        "truth": compile_truth,
+        "support": partial(compile_keys, method="support"),
+        "open_keys": partial(compile_keys, method="open_keys"),
+    }
+    for name, compiler in compilers.items():
+        object.__setattr__(c, name, _first_use(c, name, compiler))
+
+
+def _first_use(c: Cond, name: str, compiler: Callable[[Cond], Callable[..., Any]]) -> Callable:
+    def first(a: Answers) -> Any:
+        compiled = compiler(c)
+        object.__setattr__(c, name, compiled)
+        return compiled(a)
+
+    return first

@@ -15,8 +15,9 @@ until a doctor has ruled the serious one out (spec section 3, v2).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from backcare.engine import signs
@@ -30,6 +31,7 @@ from backcare.engine.logic import (
     at_least,
     at_least_n,
     below,
+    compile_first_true,
     count_at_least,
     first_of,
     has,
@@ -138,10 +140,12 @@ class PatternRule:
         """The row interpreter: this pattern for one clean answer set, or None."""
         if self.when is not ALWAYS and self.when.truth(a) is not True:
             return None
-        tier = next((t for t in self.tiers if t[0].truth(a) is True), None)
-        if tier is None:
-            return None
-        cond, strength = tier
+        tier = next((i for i, t in enumerate(self.tiers) if t[0].truth(a) is True), None)
+        return None if tier is None else self.fit(a, tier)
+
+    def fit(self, a: Answers, tier: int) -> PatternMatch:
+        """The match, once ``when`` holds and ``tiers[tier]`` is the first true tier."""
+        cond, strength = self.tiers[tier]
         for lift in self.raises:
             if lift.truth(a) is True:
                 strength = strength.raised()
@@ -389,16 +393,33 @@ def rank(p: PatternMatch) -> tuple[int, int, int]:
     return (1, -p.strength.rank, ORDER.index(p.id))
 
 
+@cache
+def _first_tier_of() -> Callable[[Answers], tuple[int | None, ...]]:
+    """Each rule's first true tier, when its ``when`` holds, in one compiled call
+    (`logic.compile_first_true`), in the order of `PATTERN_RULES`."""
+    return compile_first_true(tuple((r.when, tuple(c for c, _ in r.tiers)) for r in PATTERN_RULES))
+
+
+def _first_tiers(a: Answers) -> dict[str, int]:
+    """For each rule whose ``when`` holds and one tier is true: the first true tier."""
+    return {
+        r.id: tier
+        for r, tier in zip(PATTERN_RULES, _first_tier_of()(a), strict=True)
+        if tier is not None
+    }
+
+
 def match_all(a: Answers) -> tuple[PatternMatch, ...]:
     """All patterns that fit, ranked (see `rank`): the row interpreter of `PATTERN_RULES`."""
-    hits = {r.id: m for r in PATTERN_RULES if not r.fallback and (m := r.match(a)) is not None}
+    tiers = _first_tiers(a)
+    hits = {r.id: r.fit(a, tiers[r.id]) for r in PATTERN_RULES if not r.fallback and r.id in tiers}
     found = [m for r in PATTERN_RULES if (m := hits.get(r.id)) and not set(r.unless) & set(hits)]
     for alias in ALIASES:
         of = hits.get(alias.of)
         if of is not None and alias.when.truth(a) is True:
             found.append(PatternMatch(alias.id, of.strength, of.because, True))
     if not any(not m.serious for m in found):
-        found += [m for r in PATTERN_RULES if r.fallback and (m := r.match(a)) is not None]
+        found += [r.fit(a, tiers[r.id]) for r in PATTERN_RULES if r.fallback and r.id in tiers]
     return tuple(sorted(found, key=rank))
 
 

@@ -37,7 +37,7 @@ class Strength(StrEnum):
 
     @property
     def rank(self) -> int:
-        return _STRENGTH_ORDER.index(self)
+        return _STRENGTH_RANK[self]
 
     def raised(self) -> Strength:
         """One step stronger, never above strong (spec section 3, inflammatory)."""
@@ -45,6 +45,7 @@ class Strength(StrEnum):
 
 
 _STRENGTH_ORDER = (Strength.WEAK, Strength.MODERATE, Strength.STRONG)
+_STRENGTH_RANK = {strength: i for i, strength in enumerate(_STRENGTH_ORDER)}
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ or because the sign is a red flag on its own (see
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from backcare.engine import signs
@@ -23,6 +24,7 @@ from backcare.engine.logic import (
     at_least,
     at_least_n,
     below,
+    compile_truths,
     is_,
     not_yes,
     yes,
@@ -254,6 +256,12 @@ def asked(key: str, answers: Mapping[str, Any]) -> bool:
     return when is None or when.truth(answers) is not False
 
 
+@cache
+def _rule_truths() -> Callable[[Context], tuple[bool | None, ...]]:
+    """Every rule's truth in one compiled call (`logic.compile_truths`), built once."""
+    return compile_truths(tuple(r.cond for r in RULES))
+
+
 def decide(ctx: Context) -> Decision:
     """Apply every rule; the most urgent level reached wins (self-care if none).
 
@@ -261,7 +269,8 @@ def decide(ctx: Context) -> Decision:
     level still waits on: the three-valued logic leaves a rule undecided only
     when some answer to its missing keys could make it true.
     """
-    hits = {r.id: r for r in RULES if r.cond.truth(ctx) is True}
+    truths = [rt for rt in zip(RULES, _rule_truths()(ctx), strict=True) if rt[1] is not False]
+    hits = {r.id: r for r, t in truths if t is True}
     fired = tuple(
         sorted(
             (
@@ -274,10 +283,14 @@ def decide(ctx: Context) -> Decision:
     )
     level = max((f.rule.level for f in fired), key=lambda lv: lv.rank, default=Level.SELF_CARE)
     unanswered = tuple(k for k in SAFETY_KEYS if k not in ctx and asked(k, ctx))
+    if not unanswered:
+        return Decision(level, fired, (), ())
+    # Only an undecided rule that reads an unanswered key can leave one of them open.
+    waiting, rank = set(unanswered), level.rank
     could_raise = {
         k
-        for r in RULES
-        if r.level.rank > level.rank and r.id not in hits
+        for r, t in truths
+        if t is None and r.level.rank > rank and not waiting.isdisjoint(r.cond.keys)
         for k in r.cond.open_keys(ctx)
     }
     return Decision(level, fired, unanswered, tuple(k for k in unanswered if k in could_raise))
