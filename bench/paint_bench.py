@@ -38,6 +38,7 @@ from bench.paint_driver import (
     hello_clicks,
     load_wording,
 )
+from bench.paint_skeleton import skeleton_next, write_skeleton
 from bench.stats import CHROMIUM, ROOT, Figure, ratios
 
 #: Spec budget (issue 14): each click at most 1.5 times the "hello" app's click.
@@ -61,6 +62,7 @@ class _Samples:
     next_all_ms: list[float] = field(default_factory=list)
     result_ms: list[float] = field(default_factory=list)
     hello_ms: list[list[float]] = field(default_factory=list)  # per repeat, per click
+    skeleton_ms: list[float] = field(default_factory=list)  # per repeat (bench.paint_skeleton)
     first_step: str = ""
     levels: set[str] = field(default_factory=set)
     gates: int = 0
@@ -86,6 +88,15 @@ def _one_hello(visitor: _Visitor, hello: servers.Server) -> list[Click]:
         context.close()
 
 
+def _one_skeleton(visitor: _Visitor, skeleton: servers.Server, words: Wording) -> float:
+    context, page = visitor.new_page()
+    try:
+        page.add_init_script(path=str(PROBE))
+        return skeleton_next(page, skeleton.url, words).painted_ms
+    finally:
+        context.close()
+
+
 def _walk_again_once(samples: _Samples, walk: Callable[[], Walk]) -> Walk:
     """One walk; on a failure, one more try (a shared machine can stall a wait)."""
     try:
@@ -107,8 +118,12 @@ def _record(samples: _Samples, walk: Walk) -> None:
     samples.gates += walk.gates
 
 
+#: Which side goes first turns from repeat to repeat, so all share the machine's mood.
+_ORDERS = (("hello", "app", "skeleton"), ("app", "skeleton", "hello"), ("skeleton", "hello", "app"))
+
+
 def measure(repeats: int, app_root: Path = ROOT) -> _Samples:
-    """Start both servers and one Chromium; warm up, then alternate app and hello."""
+    """Start the three servers and one Chromium; warm up, then take turns."""
     from playwright.sync_api import sync_playwright
 
     words = load_wording(app_root)
@@ -126,16 +141,20 @@ def measure(repeats: int, app_root: Path = ROOT) -> _Samples:
             started.append(app)
             hello = servers.start(hello_py, work, app_root)
             started.append(hello)
+            skeleton = servers.start(write_skeleton(work, app_root), work, app_root)
+            started.append(skeleton)
             walk = partial(_one_walk, visitor, app, app.url + path, words)
             walk()  # warm up: the server's first runs of each page, and its imports
             _one_hello(visitor, hello)
+            _one_skeleton(visitor, skeleton, words)
             for i in range(repeats):
-                order = ("hello", "app") if i % 2 == 0 else ("app", "hello")
-                for side in order:
+                for side in _ORDERS[i % len(_ORDERS)]:
                     if side == "app":
                         _record(samples, _walk_again_once(samples, walk))
-                    else:
+                    elif side == "hello":
                         samples.hello_ms.append([c.painted_ms for c in _one_hello(visitor, hello)])
+                    else:
+                        samples.skeleton_ms.append(_one_skeleton(visitor, skeleton, words))
         finally:
             for server in started:
                 server.stop()
@@ -157,6 +176,7 @@ def run(repeats: int, app_root: Path = ROOT) -> list[Figure]:
     hello_ref = tuple(statistics.median(h) for h in s.hello_ms)
     next_ratio = ratios(s.next_ms, hello_ref)
     result_ratio = ratios(s.result_ms, hello_ref)
+    skeleton_ratio = ratios(s.next_ms, tuple(s.skeleton_ms))
     leaks = f"; requests left localhost, to {', '.join(s.external)}!" if s.external else ""
     walks = f"; passed a safety-question step {s.gates} times" if s.gates else ""
     if s.retried:
@@ -177,6 +197,18 @@ def run(repeats: int, app_root: Path = ROOT) -> list[Figure]:
             note=f"symptom check, {s.first_step}{leaks}",
         ),
         Figure("7. Next / hello", "x", next_ratio, BUDGET_RATIO, _iqr(next_ratio)),
+        Figure(
+            "7. skeleton: Next -> next step's first question painted",
+            "ms",
+            tuple(s.skeleton_ms),
+            note="the same two steps in plain Streamlit, no BackCare code (bench.paint_skeleton)",
+        ),
+        Figure(
+            "7. Next / skeleton",
+            "x",
+            skeleton_ratio,
+            note=f"what BackCare adds to Streamlit's drawing of the step; {_iqr(skeleton_ratio)}",
+        ),
         Figure(
             "7. app: every Next of the walk",
             "ms",
