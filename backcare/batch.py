@@ -87,6 +87,29 @@ class _Writer(Protocol):
     def writerows(self, rows: Iterable[Iterable[Any]], /) -> Any: ...
 
 
+class CsvOut:
+    """A CSV writer with ``\n`` line ends that never splits a row.
+
+    Python's writer quotes a cell holding a line end of its own ``lineterminator``
+    only: with ``\n`` lines, a cell holding a lone ``\r`` is written bare, and
+    every CSV reader (ours too) then breaks the row in two there. Such a row is
+    written with every cell quoted; it reads back the same.
+    """
+
+    def __init__(self, out: IO[str]) -> None:
+        self._plain = csv.writer(out, lineterminator="\n")
+        self._quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: Iterable[Any], /) -> Any:
+        cells = list(row)
+        quoted = any(isinstance(c, str) and "\r" in c for c in cells)
+        return (self._quoted if quoted else self._plain).writerow(cells)
+
+    def writerows(self, rows: Iterable[Iterable[Any]], /) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 @dataclass(frozen=True)
 class BatchSummary:
     """How a batch went: rows scored and rows that failed."""
@@ -417,7 +440,7 @@ class ColumnScorer:
         self.readers = [_TextColumn(f) for f in self.columns]
         self.texts = _ResultTexts()
         self._line = io.StringIO()
-        self._line_writer = csv.writer(self._line, lineterminator="\n")
+        self._line_writer = CsvOut(self._line)
 
     def _results(
         self, codes: list[np.ndarray], size: int, ragged: dict[int, int]
@@ -480,7 +503,7 @@ class ColumnScorer:
         if codes is None:  # a ragged row: read the block row by row
             block = self.score([line.split(",") for line in body])
             out = io.StringIO()
-            csv.writer(out, lineterminator="\n").writerows(block)
+            CsvOut(out).writerows(block)
             return out.getvalue(), len(block), sum(1 for row in block if row[-1])
         results = self._results(codes, len(body), {})
         special: dict[int, list[str]] = {}
@@ -785,7 +808,7 @@ def score_text(
     of plain lines (no quotes, see `QUOTE`) are read by pandas' C reader; from the
     first block that is not plain on, the rest is read with `csv`, row by row.
     """
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvOut(out)
     if engine != "columns" or jobs > 1:
         return score_rows(csv_rows(lines), writer, keep, on_row, jobs, block_size, engine)
     source = iter(lines)

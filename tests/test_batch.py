@@ -285,6 +285,27 @@ def test_bom_blank_lines_and_quoting(tmp_path: Path) -> None:
     assert (row["age"], row["areas"], row["note"]) == ("40", "lower_back;thigh", "a, b\nc")
 
 
+@pytest.mark.parametrize("engine", ["columns", "rows"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_lone_carriage_return_in_a_cell_does_not_split_the_row(
+    tmp_path: Path, engine: str, jobs: str
+) -> None:
+    """Python's CSV writer with "\\n" line ends leaves a cell holding "\\r" bare; a reader
+    then sees two rows. Our output quotes it, and reads back as the rows went in."""
+    src = tmp_path / "in.csv"
+    src.write_bytes(b'age,note\n40,"a\rb"\n41,plain\n42,"c\r\nd"\n')
+    out = tmp_path / "out.csv"
+    args = ["--keep", "note", "--engine", engine, "--jobs", jobs]
+    assert main(["score", str(src), "-o", str(out), *args]) == 0
+    back = _read(out)
+    assert [(r["age"], r["note"]) for r in back] == [
+        ("40", "a\rb"),
+        ("41", "plain"),
+        ("42", "c\r\nd"),
+    ]
+    assert all(r["triage"] for r in back)
+
+
 def test_bad_bytes_mid_file_leave_old_output_alone(tmp_path: Path, capsys) -> None:
     src = tmp_path / "in.csv"
     src.write_bytes(b"age\n40\n" * 2000 + b"4\xff\n")

@@ -28,8 +28,19 @@ ALLOWED: dict[str, frozenset[str]] = {
     "answers_io": frozenset({"engine", "content"}),
     "present": frozenset({"engine", "content", "planner", "diary", "answers_io"}),
     "batch": frozenset({"engine", "content", "answers_io"}),
+    "batch_dask": frozenset({"engine", "content", "answers_io", "batch"}),
     "cli": frozenset(
-        {"engine", "content", "planner", "diary", "interop", "answers_io", "present", "batch"}
+        {
+            "engine",
+            "content",
+            "planner",
+            "diary",
+            "interop",
+            "answers_io",
+            "present",
+            "batch",
+            "batch_dask",
+        }
     ),
     "__init__": frozenset({"engine"}),
     "__main__": frozenset({"cli"}),

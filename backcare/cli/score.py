@@ -7,6 +7,10 @@ was read, so an unusable input never leaves half a file (or clobbers an old
 one). Writing the results over the input itself (``score x.csv -o x.csv``, or
 through a link) is refused before anything is written. A bad cell (an unknown
 choice, a 310-digit number) only fails its own row.
+
+``--engine dask`` scores a glob of CSV or Parquet files into a folder of parts,
+on this machine's cores or on a Dask cluster (``--scheduler``), with the same
+column interpreter: see `backcare.batch_dask` and docs/batch.md.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import IO, Any
 
 from tqdm import tqdm
 
+from backcare import batch_dask
 from backcare.batch import (
     DEFAULT_ENGINE,
     ENGINES,
@@ -47,13 +52,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and error. Exit 0 if every row was scored, 1 if any row failed, 2 if the file "
         "cannot be read. Not a diagnosis.",
     )
-    p.add_argument("input", metavar="INPUT.csv", help="the CSV file, or - for standard input")
+    p.add_argument(
+        "input",
+        metavar="INPUT.csv",
+        help="the CSV file, or - for standard input; with --engine dask, a glob of CSV or "
+        "Parquet files (quote it: 'forms/*.csv')",
+    )
     p.add_argument(
         "-o",
         "--output",
         metavar="OUTPUT.csv",
         required=True,
-        help="where to write the scored CSV, or - for standard output",
+        help="where to write the scored CSV, or - for standard output; with --engine dask, "
+        "a new folder for the parts",
     )
     p.add_argument(
         "--keep",
@@ -67,15 +78,30 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--jobs",
         metavar="N",
         type=int,
-        default=1,
-        help="score in N worker processes (0: one per CPU core); default 1",
+        default=None,
+        help="score in N worker processes (0: one per CPU core); default 1, or one per "
+        "CPU core with --engine dask",
     )
     p.add_argument(
         "--engine",
-        choices=ENGINES,
+        choices=(*ENGINES, batch_dask.ENGINE),
         default=DEFAULT_ENGINE,
-        help="how the rules are run: columns (a block of rows at a time, the default) or "
-        "rows (one row at a time); both give the same output",
+        help="how the rules are run: columns (a block of rows at a time, the default), "
+        "rows (one row at a time), or dask (the columns engine on each file of a glob, "
+        "over local processes or a Dask cluster; needs requirements-batch.txt); "
+        "all give the same output",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the Dask scheduler to run on (tcp://host:8786); "
+        "default: local worker processes",
+    )
+    p.add_argument(
+        "--output-format",
+        choices=batch_dask.FORMATS,
+        help="with --engine dask: the parts' format; default: the suffix of OUTPUT "
+        "(scored.parquet), else the input's format",
     )
     p.add_argument(
         "--progress",
@@ -101,6 +127,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> BatchSummary:
+    if args.engine == batch_dask.ENGINE:
+        return _score_dask(args)
+    for option, value in (("--scheduler", args.scheduler), ("--output-format", args.output_format)):
+        if value is not None:
+            raise UserError(f"{option} works only with --engine dask")
     jobs = _jobs(args.jobs)
     if _same_file(args.input, args.output):
         raise UserError(
@@ -115,6 +146,25 @@ def _score(args: argparse.Namespace) -> BatchSummary:
         return score_text(text, out, keep=args.keep, on_row=on_row, jobs=jobs, engine=args.engine)
 
 
+def _score_dask(args: argparse.Namespace) -> BatchSummary:
+    """The dask engine: a glob of files into a folder of parts (`batch_dask.score_files`)."""
+    if args.scheduler and args.jobs is not None:
+        raise UserError("--jobs is for local workers; the cluster at --scheduler has its own")
+    jobs = _jobs(args.jobs) if args.jobs is not None else None
+    try:
+        return batch_dask.score_files(
+            args.input,
+            args.output,
+            keep=args.keep,
+            out_format=args.output_format,
+            scheduler=args.scheduler,
+            jobs=jobs,
+            progress=_show_progress(args),
+        )
+    except (BatchInputError, batch_dask.DaskError) as exc:
+        raise UserError(str(exc)) from None
+
+
 def _same_file(source: str, target: str) -> bool:
     """True when ``target`` names the file ``source`` (also through a link or ``./``)."""
     if source == "-" or target == "-":
@@ -125,7 +175,9 @@ def _same_file(source: str, target: str) -> bool:
         return Path(source).resolve() == Path(target).resolve()
 
 
-def _jobs(asked: int) -> int:
+def _jobs(asked: int | None) -> int:
+    if asked is None:
+        return 1
     if asked < 0:
         raise UserError(f"--jobs must be 0 (one per CPU core) or more, not {asked}")
     return asked or os.cpu_count() or 1
@@ -198,11 +250,14 @@ def _cleanup_on_signals() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+def _show_progress(args: argparse.Namespace) -> bool:
+    return args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+
+
 @contextlib.contextmanager
 def _progress(args: argparse.Namespace, raw: IO[bytes]) -> Iterator[Callable[[], Any] | None]:
     """A tqdm bar on standard error, by bytes read, when asked or on a terminal."""
-    show = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
-    if not show:
+    if not _show_progress(args):
         yield None
         return
 
