@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,6 +138,23 @@ def _read_parts(folder: Path, fmt: str) -> pd.DataFrame:
 
 def _keep() -> list[str]:
     return [arg for name in KEPT for arg in ("--keep", name)]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def plain_main() -> Iterator[None]:
+    """An empty ``__main__`` while this file's worker processes start.
+
+    Dask starts workers with "spawn", which runs the parent's ``__main__`` file again
+    in each child. Under pytest-xdist a page test (AppTest) run earlier in the same
+    worker leaves its page script as ``__main__``, and every child then fails on it.
+    `python -m backcare` has a proper ``__main__``, so only the tests need this.
+    """
+    saved = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = saved
 
 
 @pytest.fixture(scope="module")
