@@ -441,15 +441,19 @@ def below(key: str, threshold: float, missing: Truth = None) -> Test:
 #
 # `assess` asks about 60 conditions per answer set, most of them trees of a few
 # `Test` leaves, and a method call per node was most of its time. So the first
-# time a tree is asked, its `truth` is written out as the source of one Python
-# function (`_Writer`) from the same data and compiled: leaves inlined, the
-# Kleene And/Or as flat ifs. The methods above stay the definition of what each
-# node means; tests/test_logic_compiled.py checks the compiled form gives the
-# same truth for every rule and every node on random answer sets.
+# time a tree is asked, its `truth`, `support` or `open_keys` is written out as
+# the source of one Python function (`_Writer`, `_KeysWriter`) from the same
+# data and compiled: leaves inlined, each answer read once, the Kleene And/Or
+# as flat ifs. `compile_truths` and `compile_first_true` do the same for many
+# trees in one call (every triage rule; every pattern's strength steps). The
+# methods above stay the definition of what each node means;
+# tests/test_logic_compiled.py checks the compiled form against them, node by
+# node, on random answer sets. The source is ours, written from rule data in
+# this package: no outside text ever reaches it.
 
 
 class _Writer:
-    """Writes the body of ``truth(a)`` for one condition tree, node by node."""
+    """Writes the body of a function of the answers ``a`` for condition trees, node by node."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
