@@ -172,7 +172,7 @@ def _bool(value: Any) -> tuple[bool | None, str | None]:
     return None, f"got {_shown(value)}; allowed: yes or no"
 
 
-def _sleep(value: Any) -> tuple[str | None, str | None]:
+def _sleep_quality(value: Any) -> tuple[str | None, str | None]:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if isinstance(value, str) and value.strip().lower() in SLEEP_CHOICES:
@@ -235,7 +235,7 @@ def check_entry(
         "active_minutes": lambda v: _int(v, 0, MINUTES_MAX),
         "exercises": lambda v: _exercises(v, lib),
         "leg_pain": _bool,
-        "sleep": _sleep,
+        "sleep": _sleep_quality,
         "notes": _notes,
     }
     required = ("date", "pain_now", "pain_worst", "active_minutes", "leg_pain")
