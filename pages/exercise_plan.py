@@ -76,7 +76,7 @@ def _profile_form(level: str, answers: Mapping[str, Any]) -> dict[str, Any] | No
     """
     d = _defaults()
     with st.form("plan_form"):
-        st.subheader(words["form_title"])
+        st.header(words["form_title"])
         days = st.multiselect(
             words["days"],
             WEEKDAYS,
@@ -146,7 +146,7 @@ def _profile_form(level: str, answers: Mapping[str, Any]) -> dict[str, Any] | No
 
 
 def _show_refusal(refused: Mapping[str, Any]) -> None:
-    st.error(f"### {words['refused_title']}\n\n{refused['refused']}", icon=":material/emergency:")
+    st.error(f"## {words['refused_title']}\n\n{refused['refused']}", icon=":material/emergency:")
     if refused.get("can_be_cleared"):
         st.info(words["cleared_hint"], icon=":material/stethoscope:")
     ui.emergency_signs()
@@ -191,7 +191,7 @@ def _session_lines(items: list[Mapping[str, Any]]) -> str:
 
 
 def _weeks(plan: Mapping[str, Any]) -> None:
-    st.subheader(words["weeks_title"])
+    st.header(words["weeks_title"])
     for week in plan["weeks"]:
         t = week["totals"]
         label = words["week_label"].format(
@@ -212,7 +212,7 @@ def _weeks(plan: Mapping[str, Any]) -> None:
 
 
 def _cards(plan: Mapping[str, Any]) -> None:
-    st.subheader(words["cards_title"])
+    st.header(words["cards_title"])
     seen = dict.fromkeys(
         e["id"] for w in plan["weeks"] for s in w["sessions"] for e in s["exercises"]
     )
@@ -223,7 +223,7 @@ def _cards(plan: Mapping[str, Any]) -> None:
             drawing = library.illustration(ex)
             if drawing:
                 picture.image(drawing, width=90, alt=words["drawing_alt"].format(name=ex.name))
-            text.markdown(f"#### {CATEGORY_ICONS.get(ex.category, '')} {ex.name}")
+            text.markdown(f"### {CATEGORY_ICONS.get(ex.category, '')} {ex.name}")
             text.caption(f"{words['category_names'][ex.category]} · {planner.dose_text(ex)}")
             text.markdown("\n".join(f"{i}. {step}" for i, step in enumerate(ex.steps, start=1)))
             text.markdown(f"**{words['safety']}:** " + " ".join(ex.safety))
@@ -231,7 +231,7 @@ def _cards(plan: Mapping[str, Any]) -> None:
 
 
 def _left_out(plan: Mapping[str, Any]) -> None:
-    st.subheader(words["left_out_title"])
+    st.header(words["left_out_title"])
     if not plan["left_out"]:
         st.write(words["nothing_left_out"])
         return
@@ -245,7 +245,7 @@ def _exported(plan: Mapping[str, Any]) -> None:
 
 
 def _downloads(plan: Mapping[str, Any]) -> None:
-    st.subheader(words["downloads_title"])
+    st.header(words["downloads_title"])
     cols = st.columns(3)
     cols[0].download_button(
         words["download_ics"],
@@ -283,11 +283,11 @@ def show_plan(plan: Mapping[str, Any]) -> None:
         return
     st.success(words["ready"], icon=":material/check_circle:")
     if plan.get("changes"):
-        st.subheader(words["changes_title"])
+        st.header(words["changes_title"])
         ui.bullet_list([c["why"] for c in plan["changes"]])
-    st.subheader(words["notes_title"])
+    st.header(words["notes_title"])
     ui.bullet_list(plan.get("notes", []))
-    st.subheader(words["chart_title"])
+    st.header(words["chart_title"])
     st.altair_chart(_chart(plan), width="stretch")
     st.caption(words["chart_caption"])
     _weeks(plan)
@@ -305,7 +305,7 @@ assessment = flow.latest_assessment()
 if assessment is not None and assessment.triage.value == "emergency":
     refused = planner.refusal("emergency")
     st.session_state[SessionKey.PLAN] = refused.to_dict()
-    ui.level_banner(present.banner(assessment.triage), large=False)
+    ui.level_banner(present.banner(assessment.triage))
     _show_refusal(st.session_state[SessionKey.PLAN])
     st.stop()
 
@@ -328,7 +328,7 @@ if assessment is None or asks:
     st.stop()
 
 st.info(words["using_check"], icon=":material/stethoscope:")
-ui.level_banner(present.banner(assessment.triage), large=False)
+ui.level_banner(present.banner(assessment.triage))
 level = assessment.triage.value
 sent = _profile_form(level, answers)
 if sent is not None:

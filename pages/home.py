@@ -21,11 +21,11 @@ st.write(words["intro"])
 
 latest = st.session_state.get(SessionKey.ASSESSMENT)
 if latest is not None:
-    st.subheader(words["latest"])
+    st.header(words["latest"])
     when = flow.saved_on()
     if when:
         st.caption(words["latest_when"].format(date=when))
-    ui.level_banner(present.banner(latest.triage), large=False)
+    ui.level_banner(present.banner(latest.triage), level=3)
     st.page_link("pages/results.py", label=words["see_result"], icon=":material/assignment:")
     st.button(
         words["start_again"],
@@ -42,10 +42,10 @@ ui.emergency_signs()
 
 col_does, col_not = st.columns(2)
 with col_does:
-    st.subheader(labels["does_title"])
+    st.header(labels["does_title"])
     ui.bullet_list(words["does"])
 with col_not:
-    st.subheader(labels["does_not_title"])
+    st.header(labels["does_not_title"])
     ui.bullet_list(words["does_not"])
 
 ui.not_a_diagnosis()

@@ -34,7 +34,7 @@ names = diary.exercise_names()
 PAIN_SCALE = list(range(diary.PAIN_MIN, diary.PAIN_MAX + 1))
 
 # ---- log a day: the date picked first; the form then shows that day's entry, or a blank one
-st.subheader(words["log_title"])
+st.header(words["log_title"])
 day = st.date_input(words["day"], value=today, max_value=today, key="log_date")
 shown = next((e for e in entries if e.date == day), None)
 if shown:
@@ -119,7 +119,7 @@ elif submitted:
 
 # ---- trend and charts
 stored = store.assessments()
-st.subheader(words["trend_title"])
+st.header(words["trend_title"])
 trend = trends.summarise(
     entries, today=today, reported=trends.reported_duration(stored[-1] if stored else None)
 )
@@ -128,23 +128,23 @@ if trend.advice:
     st.warning(trend.advice, icon=":material/medical_services:")
 
 if entries:
-    st.subheader(words["charts_title"])
+    st.header(words["charts_title"])
     st.altair_chart(trends.pain_chart(entries), width="stretch")
     st.caption(trends.wording()["meaningful_change"])
     plan = store_mod.current_plan(store)
     st.altair_chart(trends.activity_chart(entries, plan), width="stretch")
     st.altair_chart(trends.calendar_chart(entries, today), width="content")
-    st.subheader(words["diary_title"])
+    st.header(words["diary_title"])
     st.dataframe(trends.diary_rows(entries, names), hide_index=True, key="diary_table")
 
-st.subheader(words["assessments_title"])
+st.header(words["assessments_title"])
 if stored:
     st.dataframe(trends.history_rows(stored), hide_index=True, key="history_table")
 else:
     st.caption(words["no_assessments"])
 
 # ---- move the diary: export and all-or-nothing import
-st.subheader(words["move_title"])
+st.header(words["move_title"])
 st.write(words["move_intro"])
 left, right = st.columns(2)
 left.download_button(
@@ -180,7 +180,7 @@ if load and upload is not None:
         st.rerun()  # redraw the charts above with the loaded days
 
 # ---- the report for a doctor
-st.subheader(words["report_title"])
+st.header(words["report_title"])
 st.write(words["report_intro"])
 latest = flow.latest_assessment()
 exports.report_section(latest, latest.answers if latest else None, key="progress_report")

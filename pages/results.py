@@ -27,7 +27,7 @@ q = ui.questionnaire()
 
 def _load_section() -> None:
     """Load a saved answers file: show its result, or finish the check first."""
-    st.subheader(labels["load_title"])
+    st.header(labels["load_title"])
     st.write(words["load_intro"])
     loaded = ui.load_answers_file(labels["load_label"], key="results_upload")
     if loaded is not None:
@@ -61,7 +61,7 @@ def _patterns(patterns: tuple[present.PatternView, ...]) -> None:
 
 
 def _scores(view: present.ResultView) -> None:
-    st.subheader(labels["scores_title"])
+    st.header(labels["scores_title"])
     for row in view.scores:
         st.markdown(f"**{row.label}:** {row.value}")
         if row.note:
@@ -94,12 +94,12 @@ else:
 st.title(labels["result_title"])
 
 if not view.emergency:
-    st.subheader(words["reasons_intro"])
+    st.header(words["reasons_intro"])
     if view.reasons:
         _reasons(view.reasons)
     else:
         st.write(words["no_reasons"])
-    st.subheader(level_words["meanwhile_title"])
+    st.header(level_words["meanwhile_title"])
     ui.bullet_list(view.meanwhile)
 if view.dont_know:
     st.warning(
@@ -116,15 +116,15 @@ if view.unanswered:
 ui.not_a_diagnosis()
 
 if view.patterns:
-    st.subheader(labels["patterns_title"])
+    st.header(labels["patterns_title"])
     st.write(words["patterns_intro"])
     _patterns(view.patterns)
 elif not view.emergency:
-    st.subheader(labels["patterns_title"])
+    st.header(labels["patterns_title"])
     st.write(words["no_patterns"])
 
 if view.emergency:
-    st.subheader(level_words["also_tell_title"])
+    st.header(level_words["also_tell_title"])
     st.write(level_words["also_tell_intro"])
     _reasons(view.also_tell)
     _patterns(view.also_tell_patterns)
@@ -133,18 +133,18 @@ else:
     _scores(view)
 
 if view.after_rule_out:
-    st.subheader(level_words["ruled_out_title"])
+    st.header(level_words["ruled_out_title"])
     st.write(level_words["ruled_out_intro"])
     _patterns(view.after_rule_out)
 
-st.subheader(labels["safety_net_title"])
+st.header(labels["safety_net_title"])
 ui.bullet_list(view.safety_net)
 ui.emergency_signs()
 
 answers = to_jsonable(assessment.answers)
 store.record_assessment(answers, assessment)
 
-st.subheader(labels["save_title"])
+st.header(labels["save_title"])
 st.write(words["save_intro"])
 st.download_button(
     labels["download_answers"],

@@ -88,11 +88,14 @@ def replace_answers(new: dict[str, Any]) -> None:
 # --- alerts -----------------------------------------------------------------
 
 
-def level_banner(banner: present.Banner, *, large: bool = True) -> None:
-    """The level in colour, icon and words: what it is and exactly what to do now."""
-    heading = "##" if large else "####"
+def level_banner(banner: present.Banner, *, level: int = 2) -> None:
+    """The level in colour, icon and words: what it is and exactly what to do now.
+
+    ``level`` is the banner title's heading level: 2 right under a page title, 3
+    inside a section (headings never skip a level).
+    """
     ALERTS[banner.kind](
-        f"{heading} {banner.title}\n\n**{banner.headline}** {banner.action}",
+        f"{'#' * level} {banner.title}\n\n**{banner.headline}** {banner.action}",
         icon=banner.icon,
     )
 
@@ -164,7 +167,7 @@ def emergency_signs() -> None:
     """The emergency signs in plain words: always shown, never behind a click."""
     text = triage_text()
     with st.container(border=True):
-        st.markdown(f"#### :material/emergency: {text.emergency_intro}")
+        st.markdown(f"## :material/emergency: {text.emergency_intro}")
         st.markdown("\n".join(f"- {sign}" for sign in text.emergency_signs))
         st.markdown(f"**{text.emergency_action}**")
 
