@@ -253,6 +253,7 @@ def _cleaner(field: Field) -> Cleaner:
 
 
 _CLEANERS: dict[str, tuple[Field, Cleaner]] = {f.key: (f, _cleaner(f)) for f in FIELDS}
+_YES_NO_KEYS = frozenset(f.key for f in FIELDS if f.kind is Kind.BOOL)
 
 
 def validate(answers: Any) -> dict[str, Any]:
@@ -268,8 +269,11 @@ def validate(answers: Any) -> dict[str, Any]:
         )
     clean: dict[str, Any] = {}
     errors: list[FieldError] = []
-    cleaners = _CLEANERS
+    cleaners, yes_no = _CLEANERS, _YES_NO_KEYS
     for key, value in answers.items():
+        if (value is True or value is False) and type(key) is str and key in yes_no:
+            clean[key] = value  # most answers: a yes/no key answered yes or no
+            continue
         try:  # only str keys are in `cleaners`; any other hashable key is simply not found
             found = cleaners.get(key)
         except TypeError:  # a key that cannot be hashed (from a hand-made Mapping)

@@ -282,7 +282,10 @@ def decide(ctx: Context) -> Decision:
         )
     )
     level = max((f.rule.level for f in fired), key=lambda lv: lv.rank, default=Level.SELF_CARE)
-    unanswered = tuple(k for k in SAFETY_KEYS if k not in ctx and asked(k, ctx))
+    conditional = signs.ASKED_WHEN
+    unanswered = tuple(
+        k for k in SAFETY_KEYS if k not in ctx and (k not in conditional or asked(k, ctx))
+    )
     if not unanswered:
         return Decision(level, fired, (), ())
     # Only an undecided rule that reads an unanswered key can leave one of them open.
