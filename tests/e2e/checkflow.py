@@ -33,6 +33,18 @@ BODY_MAP_SPOT = {"lower_back": (50 / 140, 55.5 / 148)}
 DONT_KNOW = object()
 
 
+def expect(locator):
+    """Playwright's retrying assertions on ``locator`` (imported when first used, as
+    conftest imports playwright: a machine without it reports why, not an import error).
+
+    Use it for what Streamlit fills in just after drawing an element, such as a
+    widget's stored value: it waits a few seconds for the state, then fails.
+    """
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
 def css_key(key: str) -> str:
     """A widget key as Streamlit writes it in the class name (other characters become -)."""
     return re.sub(r"[^A-Za-z0-9_-]", "-", key)

@@ -161,8 +161,8 @@ def test_an_emergency_answer_shows_the_instruction_where_the_person_looks(
     cf.press(page, "emergency_continue")
     cf.key_locator(page, "emergency_reminder").wait_for()
     said = cf.key_locator(page, f"q_{EMERGENCY_ANSWER}").get_by_role("radio", name=question.yes)
-    assert said.is_checked()
-    assert cf.key_locator(page, "check_next").count() == 1
+    cf.expect(said).to_be_checked()  # drawn, then its stored value filled in: wait for it
+    cf.key_locator(page, "check_next").wait_for()
 
 
 # --------------------------------------------------------------------------- (b)
@@ -210,12 +210,20 @@ def test_a_fresh_visitor_gets_no_plan_without_the_safety_questions(
 # --------------------------------------------------------------------------- (c)
 
 
+def box(page, key: str):
+    return cf.key_locator(page, key).locator("input[type=checkbox]")
+
+
 def step_zero_answers_kept(page) -> None:
-    """The first step shows age 47 and only the diabetes box ticked."""
+    """The first step shows age 47 and only the diabetes box ticked.
+
+    Streamlit fills a widget's stored value just after drawing it, so each check
+    waits (a few seconds at most) for the value instead of reading it once.
+    """
     page.get_by_role("heading", name=Q.steps[0].title).wait_for()
-    assert cf.key_locator(page, "q_age").locator("input").input_value() == "47"
-    assert cf.is_ticked(page, "cl_health_facts__diabetes")
-    assert not cf.is_ticked(page, "cl_health_facts__anticoagulant")
+    cf.expect(cf.key_locator(page, "q_age").locator("input")).to_have_value("47")
+    cf.expect(box(page, "cl_health_facts__diabetes")).to_be_checked()
+    cf.expect(box(page, "cl_health_facts__anticoagulant")).not_to_be_checked()
 
 
 def answer_then_refresh(page, app_url: str) -> None:
@@ -231,7 +239,7 @@ def answer_then_refresh(page, app_url: str) -> None:
     reload(page)
     page.get_by_role("heading", name=Q.steps[1].title).wait_for()
     said_no = cf.key_locator(page, "q_saddle_numbness").get_by_role("radio", name=saddle.no)
-    assert said_no.is_checked()
+    cf.expect(said_no).to_be_checked()
     cf.press(page, "check_back")
     step_zero_answers_kept(page)
 

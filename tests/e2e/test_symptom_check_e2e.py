@@ -52,9 +52,10 @@ def test_emergency_stops_the_check_then_shows_on_the_result(phone_page, app_url,
 
     cf.press(page, "emergency_continue")
     cf.key_locator(page, "emergency_reminder").wait_for()  # still at the top of each step
-    assert cf.key_locator(page, "q_bladder_change").count() == 1
+    cf.key_locator(page, "q_bladder_change").wait_for()
     said = cf.key_locator(page, "q_saddle_numbness").get_by_role("radio", name="Yes")
-    assert said.is_checked(), "after 'I have already got help' the emergency answer shows unpicked"
+    # Drawn, then its stored value filled in: wait for it (fails if it stays unpicked).
+    cf.expect(said).to_be_checked()
     for _ in range(len(Q.steps) - 2):
         cf.press(page, "check_next")
         assert cf.key_locator(page, "emergency_reminder").count() == 1, (
