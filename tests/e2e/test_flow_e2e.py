@@ -210,6 +210,16 @@ def test_a_fresh_visitor_gets_no_plan_without_the_safety_questions(
 # --------------------------------------------------------------------------- (c)
 
 
+STORED_JS = f"window.localStorage.getItem({json.dumps(STORAGE_KEY)})"
+
+
+def wait_stored(page, test: str) -> None:
+    """Wait until this browser's copy of the person's data passes ``test`` (JavaScript on
+    ``data``, the stored JSON or {}). The copy is written just after a page is drawn;
+    a person reads the page before refreshing, the test waits for the copy instead."""
+    page.wait_for_function(f"(data => {test})(JSON.parse({STORED_JS} || '{{}}'))")
+
+
 def box(page, key: str):
     return cf.key_locator(page, key).locator("input[type=checkbox]")
 
@@ -226,8 +236,9 @@ def step_zero_answers_kept(page) -> None:
     cf.expect(box(page, "cl_health_facts__anticoagulant")).not_to_be_checked()
 
 
-def answer_then_refresh(page, app_url: str) -> None:
-    """Give three answers over two steps, refresh, and find them all still there."""
+def answer_then_refresh(page, app_url: str, *, browser_kept: bool = True) -> None:
+    """Give three answers over two steps, refresh, and find them all still there
+    (``browser_kept``: the shared server's store, kept in the browser)."""
     cf.start(page, app_url)
     cf.answer(page, Q.questions["age"], 47)
     cf.tick_box(page, "cl_health_facts__diabetes")
@@ -236,6 +247,8 @@ def answer_then_refresh(page, app_url: str) -> None:
     saddle = Q.questions["saddle_numbness"]
     cf.answer(page, saddle, False)
 
+    if browser_kept:
+        wait_stored(page, "data.drafts?.symptom_check?.answers?.saddle_numbness === false")
     reload(page)
     page.get_by_role("heading", name=Q.steps[1].title).wait_for()
     said_no = cf.key_locator(page, "q_saddle_numbness").get_by_role("radio", name=saddle.no)
@@ -252,13 +265,10 @@ def test_a_refresh_keeps_the_answers(open_page, app_url, size) -> None:
 def test_a_refresh_keeps_the_answers_on_the_local_app(open_page, fresh_app_url) -> None:
     """The local app (a visitor on this machine, on-disk store): the same, and another
     window of this machine finds the check where it was left."""
-    answer_then_refresh(open_page(DESKTOP), fresh_app_url)
+    answer_then_refresh(open_page(DESKTOP), fresh_app_url, browser_kept=False)
     window = open_page(DESKTOP)
     goto(window, f"{fresh_app_url}/symptom_check")
     step_zero_answers_kept(window)
-
-
-STORED_JS = f"window.localStorage.getItem({json.dumps(STORAGE_KEY)})"
 
 
 def test_a_second_tab_keeps_the_answers(open_page, app_url) -> None:
@@ -300,6 +310,7 @@ def test_home_shows_the_latest_result_with_its_date_and_start_again_clears_it(
     goto(page, app_url)
     assert page.get_by_text(WORDS["home"]["latest"]).count() == 0  # nobody has started
     cf.open_result(page, app_url, VIGNETTES["P10"])
+    wait_stored(page, "!!data.drafts?.symptom_check?.result_answers")
     reload(page)  # a refresh of the Results page keeps the result
     page.get_by_role("heading", name=cf.RESULT_HEADING).wait_for()
     assert level_text("self_care").title in cf.main_alert(page).inner_text()
@@ -313,6 +324,7 @@ def test_home_shows_the_latest_result_with_its_date_and_start_again_clears_it(
 
     cf.press(page, "home_start_again")
     assert page.get_by_text(WORDS["home"]["latest"]).count() == 0
+    wait_stored(page, "!data.drafts?.symptom_check")
     reload(page)  # cleared in the store too, not only on the screen
     cf.key_locator(page, "home_start").wait_for()
     assert page.get_by_text(WORDS["home"]["latest"]).count() == 0, (

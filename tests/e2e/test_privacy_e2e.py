@@ -78,6 +78,16 @@ def stored_in_browser(page) -> str | None:
     return page.evaluate(f"window.localStorage.getItem({json.dumps(STORAGE_KEY)})")
 
 
+def wait_stored(page, text: str | None) -> None:
+    """Wait until this browser's copy holds ``text`` (None: until there is no copy).
+    The copy is written just after the page is drawn; fails after the usual limit."""
+    got = f"window.localStorage.getItem({json.dumps(STORAGE_KEY)})"
+    if text is None:
+        page.wait_for_function(f"{got} === null")
+    else:
+        page.wait_for_function(f"({got} || '').includes({json.dumps(text)})")
+
+
 def notes_on_disk(server_dir: Path) -> list[str]:
     (db,) = server_dir.glob("bench-*.sqlite")
     store = open_store(f"sqlite:///{db}")
@@ -121,7 +131,7 @@ def test_the_browser_kept_diary_survives_a_reload_and_stays_in_that_browser(
     assert "kept in this browser only" in panel.inner_text()
     assert stored_in_browser(person.page) is None
     log_note(person.page, KEPT_NOTE)
-    assert KEPT_NOTE in (stored_in_browser(person.page) or "")
+    wait_stored(person.page, KEPT_NOTE)
 
     person.page.reload()
     open_progress(person.page, url)
@@ -136,7 +146,7 @@ def test_the_browser_kept_diary_survives_a_reload_and_stays_in_that_browser(
     person.page.get_by_role("button", name=PRIVACY["delete_confirm"]).click()
     wait_for_app(person.page)
     person.page.get_by_text(PRIVACY["deleted"]).wait_for()
-    assert stored_in_browser(person.page) is None
+    wait_stored(person.page, None)
     expect_notes(person.page, "")
 
 
