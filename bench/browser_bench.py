@@ -9,11 +9,15 @@ running server, not for its first script run (reported on its own).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from backcare.content.questionnaire import load as load_questionnaire
@@ -103,51 +107,74 @@ def _rss_with_sessions(visitor: _Visitor, server: servers.Server, url: str, text
             context.close()
 
 
-def run(repeats: int, cold_repeats: int, rss_repeats: int) -> list[Figure]:
+@dataclass
+class Session:
+    """What a browser figure works in: a temporary folder holding the hello app, one
+    Chromium visitor, and the servers started for it (all stopped at the end)."""
+
+    work: Path
+    hello_py: Path
+    visitor: _Visitor
+    started: list[servers.Server] = field(default_factory=list)
+
+    def start(self, script: Path, *args: Any) -> servers.Server:
+        server = servers.start(script, self.work, *args)
+        self.started.append(server)
+        return server
+
+
+@contextlib.contextmanager
+def session(hello: str) -> Iterator[Session]:
+    """A `Session` whose hello app is the script ``hello``; stopping a server twice is
+    harmless, so a figure may stop its own servers early."""
     from playwright.sync_api import sync_playwright
 
-    question = first_question()
-    path = check_path()
     with tempfile.TemporaryDirectory(prefix="backcare-bench-") as tmp, sync_playwright() as pw:
         work = Path(tmp)
         hello_py = work / "hello.py"
-        hello_py.write_text(HELLO, encoding="utf-8")
+        hello_py.write_text(hello, encoding="utf-8")
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        visitor = _Visitor(browser)
+        current = Session(work, hello_py, _Visitor(browser))
+        try:
+            yield current
+        finally:
+            for server in current.started:
+                server.stop()
+            browser.close()
+
+
+def run(repeats: int, cold_repeats: int, rss_repeats: int) -> list[Figure]:
+    question = first_question()
+    path = check_path()
+    with session(HELLO) as bench:
+        visitor = bench.visitor
         cold = {"app": [], "hello": []}
         first_visit = {"app": [], "hello": []}
         app = hello = None
-        started: list[servers.Server] = []
-        try:
-            for i in range(cold_repeats):
-                for name in ("hello", "app"):
-                    server = servers.start(ROOT / "app.py" if name == "app" else hello_py, work)
-                    started.append(server)
-                    cold[name].append(server.cold_start_s)
-                    url, text = (
-                        (server.url + path, question) if name == "app" else (server.url, "hello")
-                    )
-                    first_visit[name].append(visitor.seconds_to(url, text))
-                    if i < cold_repeats - 1:
-                        server.stop()
-                    elif name == "app":
-                        app = server
-                    else:
-                        hello = server
-            assert app is not None and hello is not None
-            idle = {"app": app.rss_mb(), "hello": hello.rss_mb()}
-            seen_app, seen_hello = [], []
-            for _ in range(repeats):
-                seen_hello.append(visitor.seconds_to(hello.url, "hello"))
-                seen_app.append(visitor.seconds_to(app.url + path, question))
-            rss_app, rss_hello = [], []
-            for _ in range(rss_repeats):
-                rss_hello.append(_rss_with_sessions(visitor, hello, hello.url, "hello"))
-                rss_app.append(_rss_with_sessions(visitor, app, app.url + path, question))
-        finally:
-            for server in started:  # stopping twice is harmless
-                server.stop()
-            browser.close()
+        for i in range(cold_repeats):
+            for name in ("hello", "app"):
+                server = bench.start(ROOT / "app.py" if name == "app" else bench.hello_py)
+                cold[name].append(server.cold_start_s)
+                url, text = (
+                    (server.url + path, question) if name == "app" else (server.url, "hello")
+                )
+                first_visit[name].append(visitor.seconds_to(url, text))
+                if i < cold_repeats - 1:
+                    server.stop()
+                elif name == "app":
+                    app = server
+                else:
+                    hello = server
+        assert app is not None and hello is not None
+        idle = {"app": app.rss_mb(), "hello": hello.rss_mb()}
+        seen_app, seen_hello = [], []
+        for _ in range(repeats):
+            seen_hello.append(visitor.seconds_to(hello.url, "hello"))
+            seen_app.append(visitor.seconds_to(app.url + path, question))
+        rss_app, rss_hello = [], []
+        for _ in range(rss_repeats):
+            rss_hello.append(_rss_with_sessions(visitor, hello, hello.url, "hello"))
+            rss_app.append(_rss_with_sessions(visitor, app, app.url + path, question))
     leaks = f"; {len(visitor.external)} requests left localhost!" if visitor.external else ""
     ms = lambda xs: tuple(x * 1e3 for x in xs)  # noqa: E731
     return [

@@ -18,7 +18,6 @@ median of that repeat's hello clicks. How the walk works: `bench.paint_driver`.
 from __future__ import annotations
 
 import statistics
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -26,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench import servers
-from bench.browser_bench import CHROMIUM_ARGS, _Visitor, check_path
+from bench.browser_bench import _Visitor, check_path, session
 from bench.paint_driver import (
     HELLO,
     PROBE,
@@ -39,7 +38,7 @@ from bench.paint_driver import (
     load_wording,
 )
 from bench.paint_skeleton import skeleton_next, write_skeleton
-from bench.stats import CHROMIUM, ROOT, Figure, ratios
+from bench.stats import ROOT, Figure, ratios
 
 #: Spec budget (issue 14): each click at most 1.5 times the "hello" app's click.
 BUDGET_RATIO = 1.5
@@ -124,41 +123,26 @@ _ORDERS = (("hello", "app", "skeleton"), ("app", "skeleton", "hello"), ("skeleto
 
 def measure(repeats: int, app_root: Path = ROOT) -> _Samples:
     """Start the three servers and one Chromium; warm up, then take turns."""
-    from playwright.sync_api import sync_playwright
-
     words = load_wording(app_root)
     path = check_path(app_root)
     samples = _Samples()
-    with tempfile.TemporaryDirectory(prefix="backcare-bench-") as tmp, sync_playwright() as pw:
-        work = Path(tmp)
-        hello_py = work / "hello.py"
-        hello_py.write_text(HELLO, encoding="utf-8")
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        visitor = _Visitor(browser)
-        started: list[servers.Server] = []
-        try:
-            app = servers.start(app_root / "app.py", work, app_root, APP_ENV)
-            started.append(app)
-            hello = servers.start(hello_py, work, app_root)
-            started.append(hello)
-            skeleton = servers.start(write_skeleton(work, app_root), work, app_root)
-            started.append(skeleton)
-            walk = partial(_one_walk, visitor, app, app.url + path, words)
-            walk()  # warm up: the server's first runs of each page, and its imports
-            _one_hello(visitor, hello)
-            _one_skeleton(visitor, skeleton, words)
-            for i in range(repeats):
-                for side in _ORDERS[i % len(_ORDERS)]:
-                    if side == "app":
-                        _record(samples, _walk_again_once(samples, walk))
-                    elif side == "hello":
-                        samples.hello_ms.append([c.painted_ms for c in _one_hello(visitor, hello)])
-                    else:
-                        samples.skeleton_ms.append(_one_skeleton(visitor, skeleton, words))
-        finally:
-            for server in started:
-                server.stop()
-            browser.close()
+    with session(HELLO) as bench:
+        visitor = bench.visitor
+        app = bench.start(app_root / "app.py", app_root, APP_ENV)
+        hello = bench.start(bench.hello_py, app_root)
+        skeleton = bench.start(write_skeleton(bench.work, app_root), app_root)
+        walk = partial(_one_walk, visitor, app, app.url + path, words)
+        walk()  # warm up: the server's first runs of each page, and its imports
+        _one_hello(visitor, hello)
+        _one_skeleton(visitor, skeleton, words)
+        for i in range(repeats):
+            for side in _ORDERS[i % len(_ORDERS)]:
+                if side == "app":
+                    _record(samples, _walk_again_once(samples, walk))
+                elif side == "hello":
+                    samples.hello_ms.append([c.painted_ms for c in _one_hello(visitor, hello)])
+                else:
+                    samples.skeleton_ms.append(_one_skeleton(visitor, skeleton, words))
     samples.external = sorted({urlsplit(u).hostname or u for u in visitor.external})
     return samples
 

@@ -13,10 +13,7 @@ import errno
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -26,7 +23,7 @@ from backcare.cli.main import main
 from backcare.diary import storage
 from backcare.diary.entries import DiaryEntry
 from backcare.diary.storage import DamagedDataError, StorageError, open_store
-from tests.helpers import ROOT
+from tests.helpers import kill_when_paused
 
 DAY = dt.date(2025, 3, 1)
 
@@ -141,25 +138,8 @@ def test_a_first_run_killed_while_creating_tables_leaves_nothing_half_made(tmp_p
     path = tmp_path / "fresh" / "backcare.db"
     url = f"sqlite:///{path}"
     flag = tmp_path / "paused"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _PAUSING_FIRST_RUN, url, str(flag)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not flag.exists():
-            assert proc.poll() is None, proc.stderr.read().decode()
-            assert time.monotonic() < deadline, "the first run never paused"
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
+    code = kill_when_paused([_PAUSING_FIRST_RUN, url, str(flag)], flag, "the first run")
+    assert code == -signal.SIGKILL
     assert mode(path) == 0o600 and mode(path.parent) == 0o700
     assert _tables(path) == set()  # the CREATE TABLE that ran was never committed
     store = open_store(url)

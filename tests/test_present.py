@@ -8,28 +8,26 @@ import pytest
 from hypothesis import given, settings
 
 from backcare import Level, assess, present
+from backcare.content.questionnaire import Checklist
 from backcare.content.questionnaire import load as load_questionnaire
 from backcare.engine.patterns import display_rows
 from backcare.engine.scores import PSYCHOSOCIAL_LABEL
 from backcare.engine.wording import level_text, pattern_text, triage_text
-from tests.helpers import load_vignettes
+from tests.helpers import WARNING_SIGNS, load_vignettes
 from tests.strategies import valid_answers
 
 Q = load_questionnaire()
 VIGNETTES = {v["id"]: v for v in load_vignettes()}
 VALID = [v for v in VIGNETTES.values() if "triage" in v["expect"]]
-NO_FLAGS = {
-    k: False
-    for k in (
-        "saddle_numbness",
-        "bladder_change",
-        "bowel_change",
-        "sexual_change",
-        "walking_unsteady",
-        "fever",
-        "feels_unwell",
-    )
-}
+NO_FLAGS = dict.fromkeys(WARNING_SIGNS, False)
+
+
+def test_the_shared_warning_sign_list_is_the_warning_signs_step() -> None:
+    """tests/helpers.WARNING_SIGNS is typed once for the tests: it must stay the yes/no
+    questions of the check's "Warning signs" step, in order."""
+    step = next(s for s in Q.steps if s.id == "warning_signs")
+    asked = tuple(i.key for i in step.items if not isinstance(i, Checklist))
+    assert asked == WARNING_SIGNS
 
 
 @pytest.mark.parametrize(

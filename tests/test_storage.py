@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from backcare import assess
 from backcare.diary import storage
 from backcare.diary.entries import DiaryEntry, to_csv
 from backcare.diary.storage import StorageError, memory_store, open_store
-from tests.helpers import ROOT
+from tests.helpers import ROOT, kill_when_paused
 
 DAY = dt.date(2025, 1, 1)
 
@@ -263,28 +262,6 @@ _PAUSING_IMPORT = textwrap.dedent("""
 """)
 
 
-def _run_until_paused(args: list[str], flag: Path) -> None:
-    """Start ``python -c ...`` and SIGKILL it once it says it is paused mid-transaction."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not flag.exists():
-            if proc.poll() is not None:
-                pytest.fail(f"the writer ended before pausing: {proc.stderr.read().decode()}")
-            if time.monotonic() > deadline:
-                pytest.fail("the writer never paused")
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == -signal.SIGKILL
-
-
 def test_a_writer_killed_during_an_import_leaves_the_database_consistent(tmp_path):
     path = tmp_path / "backcare.db"
     url = f"sqlite:///{path}"
@@ -296,7 +273,8 @@ def test_a_writer_killed_during_an_import_leaves_the_database_consistent(tmp_pat
     csv_file = tmp_path / "big.csv"
     csv_file.write_text(to_csv(big))
     flag = tmp_path / "paused"
-    _run_until_paused([_PAUSING_IMPORT, url, str(csv_file), str(flag)], flag)
+    args = [_PAUSING_IMPORT, url, str(csv_file), str(flag)]
+    assert kill_when_paused(args, flag) == -signal.SIGKILL
     con = sqlite3.connect(path)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()

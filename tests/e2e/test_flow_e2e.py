@@ -36,7 +36,7 @@ from backcare.present import page_text, result_view
 from pages.shell.browser_store import STORAGE_KEY
 from tests.e2e import checkflow as cf
 from tests.e2e.conftest import DESKTOP, PHONE, VIEWPORTS, goto, reload, wait_for_app
-from tests.helpers import load_vignettes
+from tests.helpers import WARNING_SIGNS, load_vignettes
 
 pytestmark = pytest.mark.browser
 
@@ -60,17 +60,10 @@ BLOCKING = ("serious", "critical", "moderate")
 
 # --------------------------------------------------------------------------- (a)
 
-#: Warning signs a person answers "No" (scrolling down the step) before going back up
-#: to say "Yes" to the first one, the example of issue 11.
-ANSWERED_NO_FIRST = (
-    "bladder_change",
-    "bowel_change",
-    "sexual_change",
-    "walking_unsteady",
-    "fever",
-    "feels_unwell",
-)
-EMERGENCY_ANSWER = "saddle_numbness"
+#: The first warning sign is the emergency answer; the others a person answers "No"
+#: (scrolling down the step) before going back up to say "Yes" to it (issue 11).
+EMERGENCY_ANSWER, *_others = WARNING_SIGNS
+ANSWERED_NO_FIRST = tuple(_others)
 MAIN_SCROLL_JS = "document.querySelector('[data-testid=stMain]').scrollTop"
 
 #: Where the emergency screen is and whether it has focus, from the browser.
